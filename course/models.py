@@ -1,0 +1,164 @@
+"""Modules, lessons, sandbox presets and learners' progress."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+
+
+class User(AbstractUser):
+    """A learner or an instructor (instructors belong to the Instructors group)."""
+
+    INSTRUCTORS_GROUP = "Instructors"
+
+    @property
+    def is_instructor(self) -> bool:
+        """Return whether the user may author content and read reports."""
+        return self.is_superuser or self.groups.filter(name=self.INSTRUCTORS_GROUP).exists()
+
+
+class ModuleQuerySet(models.QuerySet["Module"]):
+    def published(self) -> ModuleQuerySet:
+        return self.filter(is_published=True)
+
+
+class Module(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+    intro_html = models.TextField(blank=True)
+    is_published = models.BooleanField(default=True)
+    source_path = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ModuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("course:module-detail", kwargs={"module_slug": self.slug})
+
+
+class LessonQuerySet(models.QuerySet["Lesson"]):
+    def published(self) -> LessonQuerySet:
+        """Return lessons a learner may read: active, in a published module."""
+        return self.filter(is_active=True, module__is_published=True)
+
+
+class Lesson(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField()
+    minutes = models.PositiveIntegerField(help_text="Estimated reading time in minutes.")
+    summary = models.CharField(max_length=300, blank=True)
+    objectives = models.JSONField(default=list)
+    html = models.TextField(help_text="Sanitised HTML, rendered once when the file is loaded.")
+    toc = models.JSONField(default=list)
+    plain_text = models.TextField(blank=True)
+    source_path = models.CharField(max_length=500, blank=True)
+    checksum = models.CharField(max_length=64, blank=True)
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive lessons were removed from the files; progress is kept."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "slug"], name="lesson_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "course:lesson-detail",
+            kwargs={"module_slug": self.module.slug, "lesson_slug": self.slug},
+        )
+
+
+class ScenarioPresetQuerySet(models.QuerySet["ScenarioPreset"]):
+    def published(self) -> ScenarioPresetQuerySet:
+        return self.filter(is_active=True, module__is_published=True)
+
+
+class ScenarioPreset(models.Model):
+    """A sandbox scenario authored as a file, offered in the gallery and embedded in lessons."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="presets")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="presets"
+    )
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    goal = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    knobs = models.JSONField(default=list, blank=True)
+    challenge = models.JSONField(default=dict, blank=True)
+    scenario = models.JSONField()
+    source_path = models.CharField(max_length=500, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = ScenarioPresetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module__order", "lesson__order", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "slug"], name="preset_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "course:sandbox", kwargs={"module_slug": self.module.slug, "preset_slug": self.slug}
+        )
+
+
+class LessonProgress(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="progress_unique_user_lesson"),
+        ]
+        indexes = [models.Index(fields=["user", "-last_seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.lesson}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+
+class ChallengeCompletion(models.Model):
+    """A learner met the goal of a sandbox preset's challenge."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="challenges")
+    preset = models.ForeignKey(ScenarioPreset, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField()
+    query = models.TextField(blank=True, help_text="The knob settings that met the goal.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "preset"], name="challenge_unique_user_preset"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.preset}"

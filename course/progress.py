@@ -1,0 +1,127 @@
+"""Reading progress: saved for signed-in learners, kept in the session for anonymous readers.
+
+An anonymous reader's progress lives in the session under ``SESSION_KEY`` and is merged into
+the account when they sign up or log in, so nothing read before signing up is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import transaction
+
+from .models import Lesson, LessonProgress, User
+
+SESSION_KEY = "lesson_progress"
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """What one visitor has read: lesson ids seen and completed, and the last lesson opened."""
+
+    completed: frozenset[int]
+    seen: frozenset[int]
+    last_lesson_id: int | None
+
+    def percent_of(self, lesson_ids: list[int]) -> int:
+        """Return the share of the given lessons completed, in whole percent."""
+        if not lesson_ids:
+            return 0
+        done = sum(1 for lesson_id in lesson_ids if lesson_id in self.completed)
+        return round(100 * done / len(lesson_ids))
+
+
+def _session_state(session: SessionBase) -> dict[str, Any]:
+    state = session.get(SESSION_KEY)
+    if not isinstance(state, dict):
+        state = {"completed": [], "seen": [], "last": None}
+    return state
+
+
+def progress_for(user: User | Any, session: SessionBase) -> ProgressView:
+    """Return the visitor's progress with one query for a learner, none for an anonymous one."""
+    if user.is_authenticated:
+        rows = list(
+            LessonProgress.objects.filter(user=user).values_list(
+                "lesson_id", "completed_at", "last_seen_at"
+            )
+        )
+        last = max(rows, key=lambda row: row[2])[0] if rows else None
+        return ProgressView(
+            completed=frozenset(row[0] for row in rows if row[1] is not None),
+            seen=frozenset(row[0] for row in rows),
+            last_lesson_id=last,
+        )
+    state = _session_state(session)
+    return ProgressView(
+        completed=frozenset(state["completed"]),
+        seen=frozenset(state["seen"]),
+        last_lesson_id=state["last"],
+    )
+
+
+def record_visit(*, user: User | Any, session: SessionBase, lesson: Lesson, now: datetime) -> None:
+    """Remember that the visitor opened a lesson (for "continue where you left off")."""
+    if user.is_authenticated:
+        updated = LessonProgress.objects.filter(user=user, lesson=lesson).update(last_seen_at=now)
+        if not updated:
+            LessonProgress.objects.get_or_create(
+                user=user, lesson=lesson, defaults={"first_seen_at": now, "last_seen_at": now}
+            )
+        return
+    state = _session_state(session)
+    if lesson.pk not in state["seen"]:
+        state["seen"].append(lesson.pk)
+    state["last"] = lesson.pk
+    session[SESSION_KEY] = state
+
+
+def set_complete(
+    *, user: User | Any, session: SessionBase, lesson: Lesson, complete: bool, now: datetime
+) -> None:
+    """Mark a lesson complete (or not complete again) for the visitor."""
+    if user.is_authenticated:
+        progress, _ = LessonProgress.objects.get_or_create(
+            user=user, lesson=lesson, defaults={"first_seen_at": now, "last_seen_at": now}
+        )
+        progress.completed_at = (progress.completed_at or now) if complete else None
+        progress.last_seen_at = now
+        progress.save(update_fields=["completed_at", "last_seen_at"])
+        return
+    state = _session_state(session)
+    completed = set(state["completed"])
+    if complete:
+        completed.add(lesson.pk)
+    else:
+        completed.discard(lesson.pk)
+    state["completed"] = sorted(completed)
+    if lesson.pk not in state["seen"]:
+        state["seen"].append(lesson.pk)
+    state["last"] = lesson.pk
+    session[SESSION_KEY] = state
+
+
+@transaction.atomic
+def merge_session_progress(*, user: User, session: SessionBase, now: datetime) -> int:
+    """Move an anonymous session's progress into the account; return lessons merged."""
+    state = session.pop(SESSION_KEY, None)
+    if not isinstance(state, dict):
+        return 0
+    lesson_ids = set(state.get("seen", [])) | set(state.get("completed", []))
+    existing_ids = set(Lesson.objects.filter(pk__in=lesson_ids).values_list("pk", flat=True))
+    completed = set(state.get("completed", []))
+    for lesson_id in existing_ids:
+        # The last lesson read gets the newest time, so "continue" points at it.
+        seen_at = now if lesson_id == state.get("last") else now - timedelta(seconds=1)
+        progress, created = LessonProgress.objects.get_or_create(
+            user=user,
+            lesson_id=lesson_id,
+            defaults={"first_seen_at": seen_at, "last_seen_at": seen_at},
+        )
+        if lesson_id in completed and progress.completed_at is None:
+            progress.completed_at = now
+            progress.save(update_fields=["completed_at"])
+    return len(existing_ids)

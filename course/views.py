@@ -1,0 +1,143 @@
+"""Pages of the course: catalogue, module, lesson, printable lesson, search and error pages."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from . import progress
+from .forms import LessonCompleteForm, SearchForm
+from .models import Lesson, Module
+from .types import HtmxHttpRequest
+
+
+@require_GET
+def module_list(request: HtmxHttpRequest) -> HttpResponse:
+    modules = list(
+        Module.objects.published().annotate(
+            lesson_count=Count("lessons", filter=Q(lessons__is_active=True))
+        )
+    )
+    lessons = list(Lesson.objects.published().values_list("pk", "module_id"))
+    seen = progress.progress_for(request.user, request.session)
+    for module in modules:
+        ids = [pk for pk, module_id in lessons if module_id == module.pk]
+        module.percent_done = seen.percent_of(ids)  # type: ignore[attr-defined]
+    resume = None
+    if seen.last_lesson_id is not None:
+        resume = (
+            Lesson.objects.published()
+            .select_related("module")
+            .filter(pk=seen.last_lesson_id)
+            .first()
+        )
+    return render(request, "course/module_list.html", {"modules": modules, "resume": resume})
+
+
+@require_GET
+def module_detail(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
+    module = get_object_or_404(Module.objects.published(), slug=module_slug)
+    lessons = list(module.lessons.filter(is_active=True).order_by("order"))
+    seen = progress.progress_for(request.user, request.session)
+    return render(
+        request,
+        "course/module_detail.html",
+        {
+            "module": module,
+            "lessons": lessons,
+            "progress": seen,
+            "percent_done": seen.percent_of([lesson.pk for lesson in lessons]),
+            "total_minutes": sum(lesson.minutes for lesson in lessons),
+        },
+    )
+
+
+def _lesson_context(request: HtmxHttpRequest, module_slug: str, lesson_slug: str) -> dict[str, object]:
+    lesson = get_object_or_404(
+        Lesson.objects.published().select_related("module"),
+        module__slug=module_slug,
+        slug=lesson_slug,
+    )
+    siblings = list(
+        Lesson.objects.published()
+        .filter(module_id=lesson.module_id)
+        .order_by("order")
+        .only("pk", "slug", "title", "order", "module_id")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk)
+    seen = progress.progress_for(request.user, request.session)
+    return {
+        "lesson": lesson,
+        "module": lesson.module,
+        "siblings": siblings,
+        "position": index + 1,
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "progress": seen,
+        "is_complete": lesson.pk in seen.completed,
+        "percent_done": seen.percent_of([sibling.pk for sibling in siblings]),
+    }
+
+
+@require_GET
+def lesson_detail(request: HtmxHttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+    context = _lesson_context(request, module_slug, lesson_slug)
+    lesson = context["lesson"]
+    assert isinstance(lesson, Lesson)
+    progress.record_visit(
+        user=request.user, session=request.session, lesson=lesson, now=timezone.now()
+    )
+    return render(request, "course/lesson_detail.html", context)
+
+
+@require_GET
+def lesson_print(request: HtmxHttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+    context = _lesson_context(request, module_slug, lesson_slug)
+    return render(request, "course/lesson_print.html", context)
+
+
+@require_POST
+def lesson_complete(request: HtmxHttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+    lesson = get_object_or_404(
+        Lesson.objects.published().select_related("module"),
+        module__slug=module_slug,
+        slug=lesson_slug,
+    )
+    form = LessonCompleteForm(request.POST)
+    complete = form.cleaned_data["complete"] if form.is_valid() else True
+    progress.set_complete(
+        user=request.user,
+        session=request.session,
+        lesson=lesson,
+        complete=complete,
+        now=timezone.now(),
+    )
+    if request.htmx:
+        context = _lesson_context(request, module_slug, lesson_slug)
+        return render(request, "course/lesson_detail.html#progress", context)
+    return redirect(lesson)
+
+
+@require_GET
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    results: list[Lesson] = []
+    if form.is_valid():
+        results = list(form.search(Lesson.objects.published().select_related("module")))
+    template = "course/search_results.html#results" if request.htmx else "course/search_results.html"
+    return render(request, template, {"form": form, "results": results})
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,247 @@
+"""The question bank, quizzes and exams, and the attempts learners make at them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from course.models import Lesson, Module
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", "Single answer"
+    MULTIPLE = "multiple", "Multiple response"
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def active(self) -> QuestionQuerySet:
+        return self.filter(is_active=True, module__is_published=True)
+
+    def with_choices(self) -> QuestionQuerySet:
+        return self.prefetch_related(models.Prefetch("choices", Choice.objects.order_by("order")))
+
+
+class Question(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="questions")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
+    )
+    key = models.SlugField(max_length=100, help_text="Stable id from the question file.")
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices)
+    pick = models.PositiveSmallIntegerField(default=1, help_text="How many choices to select.")
+    stem_html = models.TextField()
+    explanation_html = models.TextField()
+    scenario_slug = models.SlugField(blank=True, help_text="Sandbox preset that shows the answer.")
+    order = models.PositiveIntegerField(default=0)
+    source_path = models.CharField(max_length=500, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module__order", "lesson__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "key"], name="question_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    key = models.CharField(max_length=10)
+    text_html = models.TextField()
+    is_correct = models.BooleanField(default=False)
+    explanation_html = models.TextField()
+    misconception = models.CharField(max_length=300, blank=True)
+    locked = models.BooleanField(default=False, help_text="Stays in place when choices shuffle.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "key"], name="choice_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.key}:{self.key}"
+
+
+class QuizKind(models.TextChoices):
+    PRACTICE = "practice", "Practice"
+    GRADED = "graded", "Graded quiz"
+    EXAM = "exam", "Timed exam"
+
+
+class ReviewPolicy(models.TextChoices):
+    IMMEDIATE = "immediate", "Right after submitting"
+    AFTER_CLOSE = "after_close", "After the exam closes"
+
+
+class QuizQuerySet(models.QuerySet["Quiz"]):
+    def active(self) -> QuizQuerySet:
+        return self.filter(is_active=True, module__is_published=True)
+
+
+class Quiz(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="quizzes")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=QuizKind.choices)
+    topics = models.JSONField(
+        default=list, help_text='Lessons drawn from, with weights: [{"lesson": slug, "weight": n}]'
+    )
+    question_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Questions per attempt; empty means all."
+    )
+    pass_mark = models.PositiveSmallIntegerField(default=70, help_text="Percent needed to pass.")
+    partial_credit = models.BooleanField(default=False)
+    time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    attempts_allowed = models.PositiveIntegerField(null=True, blank=True)
+    retake_delay_minutes = models.PositiveIntegerField(default=0)
+    review = models.CharField(
+        max_length=12, choices=ReviewPolicy.choices, default=ReviewPolicy.IMMEDIATE
+    )
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    source_path = models.CharField(max_length=500, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module__order", "kind", "title"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.UniqueConstraint(fields=["module", "slug"], name="quiz_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "quizzes:quiz-detail", kwargs={"module_slug": self.module.slug, "quiz_slug": self.slug}
+        )
+
+
+class AttemptStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    EXPIRED = "expired", "Finished at the deadline"
+
+
+class Attempt(models.Model):
+    """One sitting of a graded quiz or exam, with a snapshot of exactly what was asked."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    status = models.CharField(
+        max_length=12, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
+    )
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    snapshot = models.JSONField(help_text="Questions and choices as shown, with the answers.")
+    answers = models.JSONField(default=dict, help_text="Question key → chosen choice keys.")
+    flags = models.JSONField(default=list, help_text="Question keys flagged for review.")
+    answer_versions = models.JSONField(
+        default=dict, help_text="Question key → sequence number of the saved answer."
+    )
+    sequence = models.PositiveIntegerField(default=0, help_text="Bumped on every accepted save.")
+    score = models.FloatField(null=True, blank=True)
+    max_score = models.FloatField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+    topic_scores = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["user", "quiz", "-started_at"]),
+            models.Index(fields=["status", "deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AttemptStatus.IN_PROGRESS
+
+    @property
+    def percent(self) -> int | None:
+        if self.score is None or not self.max_score:
+            return None
+        return round(100 * self.score / self.max_score)
+
+
+class AttemptEvent(models.Model):
+    """An append-only log of what happened in an attempt, for instructors."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", "Started"
+        RESUMED = "resumed", "Resumed"
+        ANSWERED = "answered", "Answered"
+        FLAGGED = "flagged", "Flag changed"
+        REFUSED = "refused", "Save refused"
+        SUBMITTED = "submitted", "Submitted"
+        EXPIRED = "expired", "Expired"
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} {self.kind} {self.at:%H:%M:%S}"
+
+
+class PracticeAnswer(models.Model):
+    """A learner's answer to a practice question (every try is kept)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_answers"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="practice")
+    chosen = models.JSONField(default=list)
+    correct = models.BooleanField()
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-answered_at"]
+        indexes = [models.Index(fields=["user", "question", "-answered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question} · {'right' if self.correct else 'wrong'}"
+
+
+class Accommodation(models.Model):
+    """Extra time, attempts or window an instructor grants one learner for one exam."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="accommodations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accommodations"
+    )
+    time_multiplier = models.DecimalField(max_digits=3, decimal_places=2, default=1)
+    extra_attempts = models.PositiveSmallIntegerField(default=0)
+    window_extension_minutes = models.PositiveIntegerField(default=0)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "user"], name="accommodation_unique"),
+            models.CheckConstraint(
+                condition=models.Q(time_multiplier__gte=1) & models.Q(time_multiplier__lte=4),
+                name="accommodation_multiplier_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz} ×{self.time_multiplier}"
