@@ -169,9 +169,7 @@ def _load_questions(
             for position, choice in enumerate(item.choices)
         )
     summary.questions += len(source.questions)
-    module.questions.exclude(key__in=[item.id for item in source.questions]).update(
-        is_active=False
-    )
+    module.questions.exclude(key__in=[item.id for item in source.questions]).update(is_active=False)
 
 
 def _load_quizzes(module: Module, source: ModuleSource, summary: LoadSummary) -> None:

@@ -24,7 +24,9 @@ def keep_anonymous_progress(sender: Any, request: HttpRequest, user: User, **kwa
 
 
 @receiver(post_migrate)
-def create_instructors_group(sender: Any, app_config: AppConfig | None = None, **kwargs: Any) -> None:
+def create_instructors_group(
+    sender: Any, app_config: AppConfig | None = None, **kwargs: Any
+) -> None:
     """Keep the Instructors group and its permissions in step with the models."""
     if app_config is not None and app_config.label == "quizzes":
         ensure_instructors_group()

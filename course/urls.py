@@ -5,6 +5,7 @@ from . import views
 app_name = "course"
 urlpatterns = [
     path("", views.module_list, name="module-list"),
+    path("healthz/", views.health, name="health"),
     path("search/", views.search, name="search"),
     path("modules/<slug:module_slug>/", views.module_detail, name="module-detail"),
     path(

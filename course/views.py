@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -55,7 +56,9 @@ def module_detail(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
     )
 
 
-def _lesson_context(request: HtmxHttpRequest, module_slug: str, lesson_slug: str) -> dict[str, object]:
+def _lesson_context(
+    request: HtmxHttpRequest, module_slug: str, lesson_slug: str
+) -> dict[str, object]:
     lesson = get_object_or_404(
         Lesson.objects.published().select_related("module"),
         module__slug=module_slug,
@@ -127,8 +130,16 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     results: list[Lesson] = []
     if form.is_valid():
         results = list(form.search(Lesson.objects.published().select_related("module")))
-    template = "course/search_results.html#results" if request.htmx else "course/search_results.html"
+    template = (
+        "course/search_results.html#results" if request.htmx else "course/search_results.html"
+    )
     return render(request, template, {"form": form, "results": results})
+
+
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """Answer a load balancer's health check (and the benchmarks' trivial baseline)."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -140,4 +151,5 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # No context processors: the database may be what failed.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

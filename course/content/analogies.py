@@ -22,7 +22,9 @@ BREAKS_DOWN = "Where it breaks down:"
 @cache
 def icon_svg(analogy_id: str) -> str:
     """Return the analogy's icon as inline SVG, hidden from assistive technology."""
-    text = (resources.files(__package__ or __name__) / "analogies" / f"{analogy_id}.svg").read_text("utf-8")
+    text = (resources.files(__package__ or __name__) / "analogies" / f"{analogy_id}.svg").read_text(
+        "utf-8"
+    )
     svg = text.strip()
     return svg.replace(
         "<svg ",

@@ -61,7 +61,10 @@ def tab_panel_open(label: str) -> str:
 
 def code_figure_open(title: str) -> str:
     """Open a titled code block."""
-    return f'<figure class="code-block">\n<figcaption class="code-block__title">{escape(title)}</figcaption>'
+    return (
+        '<figure class="code-block">\n'
+        f'<figcaption class="code-block__title">{escape(title)}</figcaption>'
+    )
 
 
 def code_figure_close() -> str:
@@ -69,9 +72,7 @@ def code_figure_close() -> str:
     return "</figure>"
 
 
-def sandbox_embed(
-    *, module: str, scenario: str, title: str, caption_html: str, url: str
-) -> str:
+def sandbox_embed(*, module: str, scenario: str, title: str, caption_html: str, url: str) -> str:
     """Return the placeholder for an embedded sandbox, with a plain link that always works."""
     caption = f'\n<p class="sandbox-embed__caption">{caption_html}</p>' if caption_html else ""
     return (

@@ -116,7 +116,7 @@ class Fields:
             bounds = " and ".join(part for part in (low, high) if part)
             self.problem(key, f"`{key}` must be {bounds}, got {value}")
             return None
-        return value
+        return int(value)
 
     def boolean(self, key: str, *, default: bool) -> bool:
         """Return true or false, or `default` when the key is absent or invalid."""
@@ -128,7 +128,9 @@ class Fields:
             return default
         return value
 
-    def choice(self, key: str, options: Collection[str], *, default: str | None = None) -> str | None:
+    def choice(
+        self, key: str, options: Collection[str], *, default: str | None = None
+    ) -> str | None:
         """Return one of `options`, or `default` when the key is absent."""
         if key not in self.data or self.data[key] is None:
             return default
@@ -149,12 +151,17 @@ class Fields:
             return None
         value = self.data[key]
         if not isinstance(value, list) or not value:
-            self.problem(key, f"`{key}` must be a list of text items, got {type_name(value)}")
+            got = "an empty list" if value == [] else type_name(value)
+            self.problem(key, f"`{key}` must be a list of text items, got {got}")
             return None
         items: list[str] = []
         for index, item in enumerate(value):
             line = value.line_of(index) if isinstance(value, MarkedList) else self.line(key)
-            if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
+            if (
+                isinstance(item, bool)
+                or not isinstance(item, str | int | float)
+                or not str(item).strip()
+            ):
                 self.log.add(self.path, line, f"`{key}` item {index + 1} must be non-empty text")
                 continue
             items.append(str(item).strip())
@@ -166,7 +173,9 @@ class Fields:
             return None
         value = self.data[key]
         if not isinstance(value, MarkedDict):
-            self.problem(key, f"`{key}` must be a mapping of keys to values, got {type_name(value)}")
+            self.problem(
+                key, f"`{key}` must be a mapping of keys to values, got {type_name(value)}"
+            )
             return None
         return value
 

@@ -11,9 +11,7 @@ _PYGMENTS_CLASSES = {name for name in STANDARD_TYPES.values() if name} | {"hll"}
 _TAGS = set(nh3.ALLOWED_TAGS) - {"center", "acronym", "tt", "strike", "map", "area"}
 
 _ATTRIBUTES: dict[str, set[str]] = {
-    tag: set(attributes)
-    for tag, attributes in nh3.ALLOWED_ATTRIBUTES.items()
-    if tag in _TAGS
+    tag: set(attributes) for tag, attributes in nh3.ALLOWED_ATTRIBUTES.items() if tag in _TAGS
 }
 for _heading in ("h1", "h2", "h3", "h4", "h5", "h6"):
     _ATTRIBUTES.setdefault(_heading, set()).add("id")

@@ -100,7 +100,7 @@ class PresetSource:
     lesson: str
     summary: str
     knobs: tuple[Any, ...]
-    challenge: str
+    challenge: dict[str, Any]
     scenario: dict[str, Any]
     source_path: str
 

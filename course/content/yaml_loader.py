@@ -60,7 +60,7 @@ def _construct_map(loader: _MarkedLoader, node: yaml.MappingNode) -> Iterator[Ma
             ) from error
         if key in data.key_lines:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, f"duplicate key {key!r} (a key may appear once)", key_node.start_mark
             )
         data.key_lines[key] = _line(loader, key_node)
         data[key] = loader.construct_object(value_node, deep=True)
@@ -90,6 +90,10 @@ def load_yaml(text: str, *, path: str, log: ProblemLog, first_line: int = 1) -> 
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark is not None and "end of stream" in str(error.problem).replace(
+            "stream end", "end of stream"
+        ):
+            mark = error.context_mark  # an unclosed bracket or quote: point at where it opened
         line = None if mark is None else int(mark.line) + first_line
         what = " ".join(part for part in (error.context, error.problem) if part)
         log.add(path, line, f"YAML syntax error: {what or 'cannot parse'}")

@@ -39,7 +39,7 @@ class Fields:
         self.used.add(key)
         return self.data.get(key)
 
-    def int(
+    def integer(
         self, key: str, default: int, low: int, high: int, source: str, *, extra: str = ""
     ) -> int:
         """Read an integer in [low, high]."""
@@ -48,14 +48,14 @@ class Fields:
             return default
         return check_int(value, self.at(key), low, high, source, extra=extra)
 
-    def optional_int(self, key: str, low: int, high: int, source: str) -> int | None:
+    def optional_integer(self, key: str, low: int, high: int, source: str) -> int | None:
         """Read an integer in [low, high], or None when absent."""
         value = self.raw(key)
         if value is None:
             return None
         return check_int(value, self.at(key), low, high, source)
 
-    def float(self, key: str, default: float, low: float, high: float, source: str) -> float:
+    def number(self, key: str, default: float, low: float, high: float, source: str) -> float:
         """Read a number in [low, high]."""
         value = self.raw(key)
         if value is None:
@@ -70,7 +70,7 @@ class Fields:
             )
         return float(value)
 
-    def bool(self, key: str, default: bool) -> bool:
+    def flag(self, key: str, default: bool) -> bool:
         """Read a boolean."""
         value = self.raw(key)
         if value is None:
@@ -79,7 +79,7 @@ class Fields:
             raise ScenarioError(self.at(key), f"{_describe(value)} is not a boolean (true/false)")
         return value
 
-    def str(self, key: str, default: str) -> str:
+    def text(self, key: str, default: str) -> str:
         """Read a non-empty string."""
         value = self.raw(key)
         if value is None:
@@ -88,12 +88,12 @@ class Fields:
             raise ScenarioError(self.at(key), f"{_describe(value)} is not a non-empty string")
         return str(value)
 
-    def optional_str(self, key: str) -> str | None:
+    def optional_text(self, key: str) -> str | None:
         """Read a non-empty string, or None when absent."""
         if self.data.get(key) is None:
             self.used.add(key)
             return None
-        return self.str(key, "")
+        return self.text(key, "")
 
     def choice(self, key: str, default: str, allowed: Sequence[str], source: str) -> str:
         """Read one of a fixed list of strings."""
@@ -111,7 +111,7 @@ class Fields:
         """Return the nested mapping under a key (empty when absent)."""
         return Fields(self.raw(key), self.at(key))
 
-    def list(self, key: str) -> list[object]:
+    def items(self, key: str) -> list[object]:
         """Read a list (empty when absent)."""
         value = self.raw(key)
         if value is None:

@@ -1,0 +1,194 @@
+"""HTTP throughput and latency of named pages against a trivial view, measured in one run.
+
+Starts gunicorn on 127.0.0.1 with a fresh SQLite database (or DATABASE_URL), loads the course,
+then drives each URL from a separate load-generator process with keep-alive connections and
+prints requests/s, p50 and p99 latency, and each page's throughput as a ratio of the trivial
+view's (`/healthz/`) from the same run. A benchmark, not a test.
+
+    .venv/bin/python bench/http_load.py [--seconds 5] [--connections 8] [--workers 2] [URL ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = "/healthz/"
+DEFAULT_PAGES = [
+    "/",
+    "/modules/lambda-best-practices/",
+    "/modules/lambda-best-practices/execution-environment-lifecycle/",
+]
+
+
+@dataclass
+class Measurement:
+    url: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else float("nan")
+
+
+def _worker(port: int, url: str, deadline: float, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    latencies: list[float] = []
+    errors = 0
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        try:
+            connection.request("GET", url, headers={"Host": "127.0.0.1"})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                errors += 1
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        latencies.append((time.perf_counter() - start) * 1000)
+    queue.put((latencies, errors))
+
+
+def measure(port: int, url: str, seconds: float, connections: int) -> Measurement:
+    """Drive one URL from `connections` load-generator processes for `seconds`."""
+    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    start = time.perf_counter()
+    deadline = start + seconds
+    procs = [
+        multiprocessing.Process(target=_worker, args=(port, url, deadline, queue))
+        for _ in range(connections)
+    ]
+    for proc in procs:
+        proc.start()
+    latencies: list[float] = []
+    errors = 0
+    for _ in procs:
+        got, failed = queue.get()
+        latencies += got
+        errors += failed
+    for proc in procs:
+        proc.join()
+    return Measurement(url, len(latencies), errors, time.perf_counter() - start, latencies)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(port: int, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", BASELINE)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def server_env(database_dir: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+    }
+    env.setdefault("DATABASE_URL", f"sqlite:///{database_dir}/bench.sqlite3")
+    return env
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Migrate, collect static files, and load the course and demo accounts."""
+    python = sys.executable
+    for args in (
+        ["migrate", "--noinput"],
+        ["collectstatic", "--noinput"],
+        ["loadcourse", "content/"],
+        ["seed_demo"],
+    ):
+        subprocess.run(
+            [python, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("urls", nargs="*", default=DEFAULT_PAGES, help="Paths to measure.")
+    parser.add_argument("--seconds", type=float, default=5.0, help="Load duration per URL.")
+    parser.add_argument("--connections", type=int, default=8, help="Concurrent clients.")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as database_dir:
+        env = server_env(database_dir)
+        prepare(env)
+        port = _free_port()
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        try:
+            _wait_until_up(port)
+            measure(port, BASELINE, 1.0, args.connections)  # warm-up
+            results = [
+                measure(port, url, args.seconds, args.connections) for url in [BASELINE, *args.urls]
+            ]
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    baseline = results[0]
+    print(
+        f"gunicorn {args.workers} workers, {args.connections} connections, "
+        f"{args.seconds:.0f} s each ({os.environ.get('DATABASE_URL', 'SQLite')})"
+    )
+    print(f"{'URL':<70} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs trivial':>10}")
+    for item in results:
+        print(
+            f"{item.url:<70} {item.rps:8.1f} {item.percentile(0.5):8.2f}"
+            f" {item.percentile(0.99):8.2f} {item.errors:7d} {item.rps / baseline.rps:10.2f}"
+        )
+    spread = statistics.pstdev(baseline.latencies_ms) if baseline.latencies_ms else 0
+    print(f"(trivial view latency standard deviation {spread:.2f} ms)")
+
+
+if __name__ == "__main__":
+    main()

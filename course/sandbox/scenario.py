@@ -1,0 +1,833 @@
+"""The scenario: a frozen dataclass tree built from a mapping (YAML or JSON).
+
+Keys use AWS property names where AWS has one; simulator-only knobs live in their own
+sections (Code, Environment, Traffic, Faults, Database, Idempotency, Client, Pricing,
+Simulation). Every default and range cites LAMBDA-FACTS.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ScenarioError
+from .fields import Fields, check_int, ids
+
+LATEST = "$LATEST"
+SOURCE_TYPES = ("sync", "async", "sqs", "kinesis", "dynamodb")
+FAULT_EFFECTS = (
+    "error",
+    "throw",
+    "timeout",
+    "crash",
+    "slow",
+    "init-error",
+    "response",
+    "duplicate",
+)
+MAX_MS = 10**12
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """Handler work per invocation: fixed or drawn from a distribution (simulator input)."""
+
+    distribution: str = "fixed"  # fixed | exponential | lognormal
+    ms: int = 100  # fixed value, exponential mean, or lognormal median
+    sigma: float = 0.5  # lognormal shape
+
+
+@dataclass(frozen=True, slots=True)
+class TmpCache:
+    """A file cached in /tmp: slow to fetch when missing, fast when present."""
+
+    miss_ms: int = 300
+    hit_ms: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """What the function's code does (simulator-only knobs)."""
+
+    init_ms: int = 200
+    duration: Duration = field(default_factory=Duration)
+    cpu_bound: bool = False
+    threads: int = 1
+    setup_placement: str = "outside"  # outside | inside the handler
+    setup_ms: int = 0
+    tmp_cache: TmpCache | None = None
+    extensions: str = "none"  # none | internal | external
+    extension_shutdown_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """A version of the function: $LATEST or an immutable published version (§4 [D17])."""
+
+    name: str
+    memory_mb: int
+    timeout_s: int
+    code: Code
+    provisioned: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """An alias pointing at one version, optionally weighted towards a second (§4 [D18])."""
+
+    name: str
+    version: str
+    additional_version: str | None = None
+    additional_weight: float = 0.0
+    provisioned: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """The function's AWS configuration."""
+
+    name: str = "my-function"
+    memory_mb: int = 128
+    timeout_s: int = 3
+    ephemeral_mb: int = 512
+    architecture: str = "x86_64"
+    reserved: int | None = None
+    dead_letter_arn: str | None = None
+    maximum_retry_attempts: int = 2
+    maximum_event_age_s: int = 21_600
+    on_success_arn: str | None = None
+    on_failure_arn: str | None = None
+    versions: tuple[Version, ...] = ()
+    aliases: tuple[Alias, ...] = ()
+
+    def version(self, name: str) -> Version:
+        """Return the version called name."""
+        for version in self.versions:
+            if version.name == name:
+                return version
+        raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """Execution environment knobs AWS does not document (§1 [D3][D46])."""
+
+    idle_lifetime_s: int = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """Account and Region concurrency settings (§3)."""
+
+    concurrent_executions: int = 1_000
+    unreserved_minimum: int = 100
+    scaling_rule: str = "current"  # current | legacy
+    legacy_burst: int = 3_000
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """The SQS queue the mapping polls (§7)."""
+
+    fifo: bool = False
+    visibility_timeout_s: int = 30
+    retention_s: int = 345_600
+    max_receive_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping_:
+    """An event source mapping's settings (§7, §8)."""
+
+    batch_size: int = 10
+    window_s: int = 0
+    report_batch_item_failures: bool = False
+    maximum_concurrency: int | None = None
+    maximum_retry_attempts: int = -1
+    maximum_record_age_s: int = -1
+    bisect: bool = False
+    parallelization: int = 1
+    on_failure_arn: str | None = None
+    starting_position: str = "TRIM_HORIZON"
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """The Kinesis or DynamoDB stream the mapping polls (§8)."""
+
+    shards: int = 1
+    retention_hours: int = 24
+    retry_initial_ms: int = 1_000
+    retry_max_ms: int = 60_000
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """How events reach the function."""
+
+    type: str = "sync"
+    qualifier: str = LATEST
+    queue: Queue = field(default_factory=Queue)
+    stream: Stream = field(default_factory=Stream)
+    mapping: Mapping_ = field(default_factory=Mapping_)
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficEvent:
+    """One explicit request, event, message or record."""
+
+    at_ms: int
+    id: str | None = None
+    group: str | None = None
+    shard: int | None = None
+    partition_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A window of generated traffic at a constant or Poisson rate."""
+
+    kind: str
+    per_second: float
+    start_ms: int
+    end_ms: int | None
+    count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Burst:
+    """Many events at the same instant."""
+
+    at_ms: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Traffic:
+    """What arrives and when."""
+
+    events: tuple[TrafficEvent, ...] = ()
+    rates: tuple[Rate, ...] = ()
+    bursts: tuple[Burst, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """An injected misbehaviour and the invocations it applies to."""
+
+    effect: str
+    event_ids: frozenset[str] | None = None
+    attempts: frozenset[int] | None = None
+    from_ms: int = 0
+    to_ms: int = MAX_MS
+    probability: float = 1.0
+    versions: frozenset[str] | None = None
+    extra_ms: int = 0
+    delay_ms: int = 500
+    response_json: str = "null"
+    error_type: str = "Error"
+
+    def response(self) -> Any:
+        """Return a fresh copy of the configured handler response."""
+        return json.loads(self.response_json)
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """A relational database, reached directly or through RDS Proxy (§9)."""
+
+    max_connections: int = 100
+    proxy: bool = False
+    max_connections_percent: int = 100
+    borrow_timeout_s: int = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Idempotency:
+    """A Powertools-style idempotency layer keyed by event id (§10 [D43])."""
+
+    expires_after_s: int = 3_600
+    lookup_ms: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """The synchronous caller's SDK retry policy (§5 [D22][D23])."""
+
+    retry_mode: str = "none"  # none | legacy | standard
+    max_attempts: int = 1
+    read_timeout_s: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """Prices in USD (us-east-1, §2 [D9][D55])."""
+
+    per_million_requests: float = 0.20
+    gb_second_x86: float = 0.0000166667
+    gb_second_arm64: float = 0.0000133334
+    provisioned_gb_second: float = 0.0000041667
+    provisioned_duration_gb_second: float = 0.0000097222
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """Everything one simulation needs; build it with Scenario.from_dict."""
+
+    seed: int = 0
+    function: Function = field(default_factory=Function)
+    environment: Environment = field(default_factory=Environment)
+    account: Account = field(default_factory=Account)
+    source: Source = field(default_factory=Source)
+    traffic: Traffic = field(default_factory=Traffic)
+    faults: tuple[Fault, ...] = ()
+    database: Database | None = None
+    idempotency: Idempotency | None = None
+    client: Client = field(default_factory=Client)
+    pricing: Pricing = field(default_factory=Pricing)
+    max_duration_s: int = 1_296_000
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
+        """Validate a mapping and return the scenario; raise ScenarioError on bad input."""
+        return _parse(data)
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def _parse(data: Mapping[str, Any]) -> Scenario:
+    top = Fields(data, "")
+    seed = top.integer("seed", 0, 0, 2**63, "simulator")
+    code_raw = top.raw("Code")
+    account = _account(top.sub("Account"))
+    function = _function(top.sub("Function"), code_raw, account)
+    environment = _environment(top.sub("Environment"))
+    source = _source(top.sub("Source"), function)
+    traffic = _traffic(top.sub("Traffic"), source)
+    faults = tuple(
+        _fault(Fields(item, f"Faults[{i}]"), function) for i, item in enumerate(top.items("Faults"))
+    )
+    database = _database(top.sub("Database")) if top.has("Database") else None
+    top.used.add("Database")
+    idempotency = _idempotency(top.sub("Idempotency")) if top.has("Idempotency") else None
+    top.used.add("Idempotency")
+    client = _client(top.sub("Client"))
+    pricing = _pricing(top.sub("Pricing"))
+    simulation = top.sub("Simulation")
+    max_duration_s = simulation.integer(
+        "MaxDurationSeconds", 1_296_000, 1, 31_536_000, "simulator safety horizon"
+    )
+    simulation.done()
+    top.done()
+    return Scenario(
+        seed=seed,
+        function=function,
+        environment=environment,
+        account=account,
+        source=source,
+        traffic=traffic,
+        faults=faults,
+        database=database,
+        idempotency=idempotency,
+        client=client,
+        pricing=pricing,
+        max_duration_s=max_duration_s,
+    )
+
+
+def _code(fields: Fields) -> Code:
+    init_ms = fields.integer("InitDurationMs", 200, 0, 900_000, "simulator input")
+    duration = _duration(fields)
+    cpu_bound = fields.flag("CpuBound", False)
+    threads = fields.integer("Threads", 1, 1, 6, "§2 [D53]: at most 6 vCPUs")
+    setup = fields.sub("Setup")
+    placement = setup.choice("Placement", "outside", ("outside", "inside"), "simulator input")
+    setup_ms = setup.integer("DurationMs", 0, 0, 900_000, "simulator input")
+    setup.done()
+    tmp_cache = None
+    if fields.has("TmpCache"):
+        tmp = fields.sub("TmpCache")
+        tmp_cache = TmpCache(
+            miss_ms=tmp.integer("MissMs", 300, 0, 900_000, "simulator input"),
+            hit_ms=tmp.integer("HitMs", 5, 0, 900_000, "simulator input"),
+        )
+        tmp.done()
+    else:
+        fields.used.add("TmpCache")
+    extensions = fields.choice(
+        "Extensions", "none", ("none", "internal", "external"), "§1 [D2]"
+    )
+    extension_shutdown_ms = fields.integer("ExtensionShutdownMs", 0, 0, 60_000, "simulator input")
+    fields.done()
+    return Code(
+        init_ms=init_ms,
+        duration=duration,
+        cpu_bound=cpu_bound,
+        threads=threads,
+        setup_placement=placement,
+        setup_ms=setup_ms,
+        tmp_cache=tmp_cache,
+        extensions=extensions,
+        extension_shutdown_ms=extension_shutdown_ms,
+    )
+
+
+def _duration(fields: Fields) -> Duration:
+    raw = fields.raw("DurationMs")
+    path = fields.at("DurationMs")
+    if raw is None:
+        return Duration()
+    if not isinstance(raw, Mapping):
+        return Duration("fixed", check_int(raw, path, 0, 900_000, "simulator input"))
+    sub = Fields(raw, path)
+    kind = sub.choice(
+        "Distribution", "fixed", ("fixed", "exponential", "lognormal"), "simulator input"
+    )
+    key = {"fixed": "Ms", "exponential": "MeanMs", "lognormal": "MedianMs"}[kind]
+    ms = sub.integer(key, 100, 1, 900_000, "simulator input")
+    sigma = sub.number("Sigma", 0.5, 0.01, 3.0, "simulator input") if kind == "lognormal" else 0.5
+    sub.done()
+    return Duration(kind, ms, sigma)
+
+
+def _merge(base: object, override: object) -> object:
+    if isinstance(base, Mapping) and isinstance(override, Mapping):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = _merge(base.get(key), value)
+        return merged
+    return override if override is not None else base
+
+
+def _account(fields: Fields) -> Account:
+    quota = fields.integer("ConcurrentExecutions", 1_000, 1, 1_000_000, "§3 [D4][D12]: default 1,000")
+    minimum = fields.integer(
+        "UnreservedConcurrencyMinimum", min(100, quota), 0, quota, "§3 [D13a][D51]"
+    )
+    rule = fields.choice("ScalingRule", "current", ("current", "legacy"), "§3 [D11][D15]")
+    burst = fields.integer("LegacyBurst", 3_000, 500, 3_000, "§3 [D15]: 500, 1,000 or 3,000")
+    if burst not in (500, 1_000, 3_000):
+        raise ScenarioError(
+            fields.at("LegacyBurst"), f"{burst} is not allowed; choose 500, 1000 or 3000 (§3 [D15])"
+        )
+    fields.done()
+    return Account(quota, minimum, rule, burst)
+
+
+def _function(fields: Fields, code_raw: object, account: Account) -> Function:
+    name = fields.text("FunctionName", "my-function")
+    memory = fields.integer("MemorySize", 128, 128, 10_240, "§2 [D5]: 1-MB steps", extra=" MB")
+    timeout = fields.integer("Timeout", 3, 1, 900, "§2 [D6]", extra=" s")
+    storage = fields.sub("EphemeralStorage")
+    ephemeral = storage.integer("Size", 512, 512, 10_240, "§1 [D4]", extra=" MB")
+    storage.done()
+    arch_list = fields.items("Architectures") or ["x86_64"]
+    if len(arch_list) != 1 or arch_list[0] not in ("x86_64", "arm64"):
+        raise ScenarioError(
+            fields.at("Architectures"),
+            f"{arch_list!r} is not allowed; use [x86_64] or [arm64] (§2 [D9])",
+        )
+    reserved_max = account.concurrent_executions - account.unreserved_minimum
+    reserved = fields.optional_integer(
+        "ReservedConcurrentExecutions",
+        0,
+        reserved_max,
+        "§3 [D13a]: up to the account quota minus the unreserved minimum",
+    )
+    dlq = fields.sub("DeadLetterConfig")
+    dead_letter = dlq.optional_text("TargetArn")
+    dlq.done()
+    invoke = fields.sub("EventInvokeConfig")
+    retries = invoke.integer("MaximumRetryAttempts", 2, 0, 2, "§6 [D25][D27]")
+    max_age = invoke.integer("MaximumEventAgeInSeconds", 21_600, 60, 21_600, "§6 [D27]", extra=" s")
+    on_success, on_failure = _destinations(invoke.sub("DestinationConfig"), allow_success=True)
+    invoke.done()
+
+    versions = [Version(LATEST, memory, timeout, _code(Fields(code_raw, "Code")))]
+    raw_versions = fields.sub("Versions")
+    for key in raw_versions.data:
+        raw = raw_versions.sub(key)
+        path = raw.path
+        if key == LATEST or not key.isdigit():
+            raise ScenarioError(path, f"'{key}' is not a published version number (§4 [D17])")
+        v_memory = raw.integer("MemorySize", memory, 128, 10_240, "§2 [D5]", extra=" MB")
+        v_timeout = raw.integer("Timeout", timeout, 1, 900, "§2 [D6]", extra=" s")
+        v_code = _code(Fields(_merge(code_raw or {}, raw.raw("Code") or {}), f"{path}.Code"))
+        pc = raw.integer("ProvisionedConcurrentExecutions", 0, 0, 100_000, "§3 [D14a]")
+        raw.raw("Description")
+        raw.done()
+        versions.append(Version(key, v_memory, v_timeout, v_code, pc))
+    known = {v.name for v in versions}
+
+    aliases = []
+    raw_aliases = fields.sub("Aliases")
+    for key in raw_aliases.data:
+        raw = raw_aliases.sub(key)
+        target = raw.text("FunctionVersion", "")
+        if target not in known:
+            raise ScenarioError(
+                raw.at("FunctionVersion"),
+                f"'{target}' is not a version of the function; known: {', '.join(sorted(known))}",
+            )
+        routing = raw.sub("RoutingConfig")
+        weights = routing.sub("AdditionalVersionWeights")
+        extra_version, extra_weight = None, 0.0
+        if len(weights.data) > 1:
+            raise ScenarioError(
+                weights.path, "at most one additional version is allowed (§4 [D18][D18b])"
+            )
+        for wkey in weights.data:
+            if wkey == LATEST or wkey not in known:
+                raise ScenarioError(
+                    weights.at(wkey),
+                    f"'{wkey}' must be a published version, not $LATEST (§4 [D18])",
+                )
+            if target == LATEST:
+                raise ScenarioError(
+                    raw.at("FunctionVersion"),
+                    "a weighted alias must point at a published version, not $LATEST (§4 [D18])",
+                )
+            if wkey == target:
+                raise ScenarioError(
+                    weights.at(wkey), "the additional version must differ from FunctionVersion"
+                )
+            extra_version = wkey
+            extra_weight = weights.number(wkey, 0.0, 0.0, 1.0, "§4 [D18b]")
+        weights.done()
+        routing.done()
+        pc = raw.integer("ProvisionedConcurrentExecutions", 0, 0, 100_000, "§3 [D14a]")
+        if pc and extra_version is not None:
+            raise ScenarioError(
+                raw.at("ProvisionedConcurrentExecutions"),
+                "provisioned concurrency can't be managed on an alias with a routing config "
+                "(§3 [D14a])",
+            )
+        if pc and target == LATEST:
+            raise ScenarioError(
+                raw.at("ProvisionedConcurrentExecutions"),
+                "provisioned concurrency needs a published version, not $LATEST (§3 [D14a])",
+            )
+        raw.done()
+        aliases.append(Alias(key, target, extra_version, extra_weight, pc))
+    total_pc = sum(v.provisioned for v in versions) + sum(a.provisioned for a in aliases)
+    limit = reserved if reserved is not None else reserved_max
+    if total_pc > limit:
+        raise ScenarioError(
+            fields.at("Aliases"),
+            f"provisioned concurrency {total_pc} exceeds the reserved/available concurrency "
+            f"{limit} (§3 [D14a])",
+        )
+    fields.done()
+    return Function(
+        name=name,
+        memory_mb=memory,
+        timeout_s=timeout,
+        ephemeral_mb=ephemeral,
+        architecture=str(arch_list[0]),
+        reserved=reserved,
+        dead_letter_arn=dead_letter,
+        maximum_retry_attempts=retries,
+        maximum_event_age_s=max_age,
+        on_success_arn=on_success,
+        on_failure_arn=on_failure,
+        versions=tuple(versions),
+        aliases=tuple(aliases),
+    )
+
+
+def _destinations(fields: Fields, *, allow_success: bool) -> tuple[str | None, str | None]:
+    on_success = None
+    if allow_success:
+        success = fields.sub("OnSuccess")
+        on_success = success.optional_text("Destination")
+        success.done()
+    failure = fields.sub("OnFailure")
+    on_failure = failure.optional_text("Destination")
+    failure.done()
+    fields.done()
+    for arn, path in ((on_success, "OnSuccess"), (on_failure, "OnFailure")):
+        if arn is not None and arn.endswith(".fifo"):
+            raise ScenarioError(
+                fields.at(f"{path}.Destination"),
+                f"'{arn}': FIFO queues and topics are not supported as destinations (§6 [D26])",
+            )
+    return on_success, on_failure
+
+
+def _environment(fields: Fields) -> Environment:
+    idle = fields.integer(
+        "IdleLifetimeSeconds",
+        600,
+        1,
+        86_400,
+        "§1 [D3][D44][D46]: not documented by AWS; 10 min as in LocalStack",
+        extra=" s",
+    )
+    fields.done()
+    return Environment(idle)
+
+
+def _source(fields: Fields, function: Function) -> Source:
+    kind = fields.choice("Type", "sync", SOURCE_TYPES, "simulator")
+    qualifier = fields.text("Qualifier", LATEST)
+    names = {v.name for v in function.versions} | {a.name for a in function.aliases}
+    if qualifier not in names:
+        raise ScenarioError(
+            fields.at("Qualifier"),
+            f"'{qualifier}' is not a version or alias; known: {', '.join(sorted(names))}",
+        )
+    queue, stream, mapping = Queue(), Stream(), Mapping_()
+    if kind == "sqs":
+        queue = _queue(fields.sub("Queue"))
+        mapping = _sqs_mapping(fields.sub("EventSourceMapping"), queue)
+    elif kind in ("kinesis", "dynamodb"):
+        stream = _stream(fields.sub("Stream"), kind)
+        mapping = _stream_mapping(fields.sub("EventSourceMapping"))
+    fields.done()
+    return Source(kind, qualifier, queue, stream, mapping)
+
+
+def _queue(fields: Fields) -> Queue:
+    fifo = fields.flag("FifoQueue", False)
+    visibility = fields.integer("VisibilityTimeout", 30, 0, 43_200, "SQS queue attribute", extra=" s")
+    retention = fields.integer(
+        "MessageRetentionPeriod", 345_600, 60, 1_209_600, "SQS queue attribute", extra=" s"
+    )
+    redrive = fields.sub("RedrivePolicy")
+    max_receive = redrive.optional_integer("maxReceiveCount", 1, 1_000, "§7 [D30a]: AWS advises ≥ 5")
+    redrive.raw("deadLetterTargetArn")
+    redrive.done()
+    fields.done()
+    return Queue(fifo, visibility, retention, max_receive)
+
+
+def _sqs_mapping(fields: Fields, queue: Queue) -> Mapping_:
+    high = 10 if queue.fifo else 10_000
+    batch = fields.integer("BatchSize", 10, 1, high, "§7 [D30a][D35]: FIFO max 10, standard 10,000")
+    window = fields.integer("MaximumBatchingWindowInSeconds", 0, 0, 300, "§7 [D30a]", extra=" s")
+    if batch > 10 and window < 1:
+        raise ScenarioError(
+            fields.at("MaximumBatchingWindowInSeconds"),
+            f"{window} is too small: BatchSize > 10 needs a window of at least 1 s (§7 [D35])",
+        )
+    report = _response_types(fields)
+    scaling = fields.sub("ScalingConfig")
+    max_conc = scaling.optional_integer("MaximumConcurrency", 2, 1_000, "§7 [D33]")
+    scaling.done()
+    fields.done()
+    return Mapping_(batch, window, report, max_conc)
+
+
+def _response_types(fields: Fields) -> bool:
+    types = fields.items("FunctionResponseTypes")
+    for index, value in enumerate(types):
+        if value != "ReportBatchItemFailures":
+            raise ScenarioError(
+                f"{fields.at('FunctionResponseTypes')}[{index}]",
+                f"{value!r} is not allowed; the only value is ReportBatchItemFailures (§7 [D30a])",
+            )
+    return bool(types)
+
+
+def _stream(fields: Fields, kind: str) -> Stream:
+    shards = fields.integer("ShardCount", 1, 1, 1_000, "simulator input")
+    if kind == "kinesis":
+        retention = fields.integer("RetentionPeriodHours", 24, 24, 8_760, "§8 [D40]", extra=" h")
+    else:
+        retention = fields.integer(
+            "RetentionPeriodHours", 24, 24, 24, "§8 [D37b]: DynamoDB keeps records 24 h"
+        )
+    initial = fields.integer(
+        "RetryInitialMs", 1_000, 1, 3_600_000, "simulator input: AWS does not document the cadence"
+    )
+    maximum = fields.integer(
+        "RetryMaxMs", 60_000, initial, 3_600_000, "simulator input: cadence undocumented"
+    )
+    fields.done()
+    return Stream(shards, retention, initial, maximum)
+
+
+def _stream_mapping(fields: Fields) -> Mapping_:
+    batch = fields.integer("BatchSize", 100, 1, 10_000, "§8 [D36b]")
+    window = fields.integer("MaximumBatchingWindowInSeconds", 0, 0, 300, "§8 [D36b]", extra=" s")
+    retries = fields.integer("MaximumRetryAttempts", -1, -1, 10_000, "§8 [D36b]: -1 = until expiry")
+    age = fields.integer(
+        "MaximumRecordAgeInSeconds",
+        -1,
+        -1,
+        604_800,
+        "§8 [D38]: -1 or 60–604,800",
+    )
+    if 0 <= age < 60:
+        raise ScenarioError(
+            fields.at("MaximumRecordAgeInSeconds"),
+            f"{age} is out of range; allowed -1 or 60–604,800 (§8 [D38])",
+        )
+    bisect = fields.flag("BisectBatchOnFunctionError", False)
+    factor = fields.integer("ParallelizationFactor", 1, 1, 10, "§8 [D36a]")
+    report = _response_types(fields)
+    _, on_failure = _destinations(fields.sub("DestinationConfig"), allow_success=False)
+    start = fields.choice(
+        "StartingPosition", "TRIM_HORIZON", ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"), "§8"
+    )
+    fields.done()
+    return Mapping_(
+        batch_size=batch,
+        window_s=window,
+        report_batch_item_failures=report,
+        maximum_retry_attempts=retries,
+        maximum_record_age_s=age,
+        bisect=bisect,
+        parallelization=factor,
+        on_failure_arn=on_failure,
+        starting_position=start,
+    )
+
+
+def _traffic(fields: Fields, source: Source) -> Traffic:
+    events = []
+    for index, item in enumerate(fields.items("Events")):
+        raw = Fields(item, f"{fields.at('Events')}[{index}]")
+        at_ms = raw.integer("AtMs", 0, 0, MAX_MS, "simulator input")
+        shard = raw.optional_integer("Shard", 0, source.stream.shards - 1, "Stream.ShardCount")
+        events.append(
+            TrafficEvent(
+                at_ms,
+                raw.optional_text("Id"),
+                raw.optional_text("Group"),
+                shard,
+                raw.optional_text("PartitionKey"),
+            )
+        )
+        raw.raw("Payload")
+        raw.done()
+    if source.queue.fifo and source.type == "sqs":
+        for index, event in enumerate(events):
+            if event.group is None:
+                raise ScenarioError(
+                    f"{fields.at('Events')}[{index}].Group", "a FIFO queue needs a message group"
+                )
+    rates = []
+    for index, item in enumerate(fields.items("Rates")):
+        raw = Fields(item, f"{fields.at('Rates')}[{index}]")
+        kind = raw.choice("Kind", "poisson", ("poisson", "constant"), "simulator input")
+        per_second = raw.number("PerSecond", 1.0, 0.001, 1_000_000.0, "simulator input")
+        start = raw.integer("StartMs", 0, 0, MAX_MS, "simulator input")
+        duration = raw.optional_integer("DurationSeconds", 1, 10**8, "simulator input")
+        count = raw.optional_integer("Count", 1, 10**9, "simulator input")
+        if duration is None and count is None:
+            raise ScenarioError(raw.path, "a rate needs DurationSeconds or Count")
+        raw.done()
+        end = None if duration is None else start + duration * 1000
+        rates.append(Rate(kind, per_second, start, end, count))
+    bursts = []
+    for index, item in enumerate(fields.items("Bursts")):
+        raw = Fields(item, f"{fields.at('Bursts')}[{index}]")
+        bursts.append(
+            Burst(
+                raw.integer("AtMs", 0, 0, MAX_MS, "simulator input"),
+                raw.integer("Count", 1, 1, 10_000_000, "simulator input"),
+            )
+        )
+        raw.done()
+    fields.done()
+    return Traffic(tuple(events), tuple(rates), tuple(bursts))
+
+
+def _fault(fields: Fields, function: Function) -> Fault:
+    effect = fields.choice("Effect", "error", FAULT_EFFECTS, "simulator input")
+    match = fields.sub("Match")
+    event_ids = ids(match.items("EventIds"), match.at("EventIds")) if match.has("EventIds") else None
+    match.used.add("EventIds")
+    attempts = None
+    if match.has("Attempts"):
+        attempts = frozenset(
+            check_int(a, f"{match.at('Attempts')}[{i}]", 1, 100_000, "simulator input")
+            for i, a in enumerate(match.items("Attempts"))
+        )
+    match.used.add("Attempts")
+    versions = ids(match.items("Versions"), match.at("Versions")) if match.has("Versions") else None
+    match.used.add("Versions")
+    known = {v.name for v in function.versions}
+    for name in versions or ():
+        if name not in known:
+            raise ScenarioError(match.at("Versions"), f"'{name}' is not a version")
+    from_ms = match.integer("FromMs", 0, 0, MAX_MS, "simulator input")
+    to_ms = match.integer("ToMs", MAX_MS, from_ms, MAX_MS, "simulator input")
+    probability = match.number("Probability", 1.0, 0.0, 1.0, "simulator input")
+    match.done()
+    extra = fields.integer("ExtraMs", 0, 0, 3_600_000, "simulator input")
+    delay = fields.integer("DelayMs", 500, 0, 3_600_000, "simulator input")
+    error_type = fields.text("ErrorType", "Error")
+    response = fields.raw("Response")
+    if effect == "response" and "Response" not in fields.data:
+        raise ScenarioError(fields.at("Response"), "the response effect needs a Response value")
+    try:
+        response_json = json.dumps(response)
+    except (TypeError, ValueError) as error:
+        raise ScenarioError(fields.at("Response"), f"not JSON-serialisable: {error}") from None
+    fields.done()
+    return Fault(
+        effect=effect,
+        event_ids=event_ids,
+        attempts=attempts,
+        from_ms=from_ms,
+        to_ms=to_ms,
+        probability=probability,
+        versions=versions,
+        extra_ms=extra,
+        delay_ms=delay,
+        response_json=response_json,
+        error_type=error_type,
+    )
+
+
+def _database(fields: Fields) -> Database:
+    max_conn = fields.integer("MaxConnections", 100, 1, 100_000, "simulator input (DB max_connections)")
+    proxy = fields.sub("Proxy")
+    enabled = fields.has("Proxy") and proxy.flag("Enabled", True)
+    percent = proxy.integer("MaxConnectionsPercent", 100, 1, 100, "§9 [D41b]")
+    borrow = proxy.integer("ConnectionBorrowTimeout", 120, 0, 3_600, "§9 [D41b][D41c]", extra=" s")
+    proxy.done()
+    fields.done()
+    return Database(max_conn, enabled, percent, borrow)
+
+
+def _idempotency(fields: Fields) -> Idempotency:
+    enabled = fields.flag("Enabled", True)
+    expires = fields.integer("ExpiresAfterSeconds", 3_600, 1, 31_536_000, "§10 [D43]", extra=" s")
+    lookup = fields.integer("LookupMs", 5, 0, 60_000, "simulator input")
+    fields.done()
+    if not enabled:
+        raise ScenarioError(fields.at("Enabled"), "remove the section to disable idempotency")
+    return Idempotency(expires, lookup)
+
+
+def _client(fields: Fields) -> Client:
+    mode = fields.choice("RetryMode", "none", ("none", "legacy", "standard"), "§5 [D23]")
+    default_attempts = {"none": 1, "legacy": 5, "standard": 3}[mode]
+    attempts = fields.integer("MaxAttempts", default_attempts, 1, 20, "§5 [D23]")
+    default_read = None if mode == "none" else 60
+    read = fields.optional_integer("ReadTimeoutSeconds", 1, 3_600, "§5 [D22]: boto3 default 60 s")
+    fields.done()
+    return Client(mode, attempts, read if read is not None else default_read)
+
+
+def _pricing(fields: Fields) -> Pricing:
+    src = "§2 [D9][D55]"
+    pricing = Pricing(
+        per_million_requests=fields.number("PerMillionRequests", 0.20, 0.0, 100.0, src),
+        gb_second_x86=fields.number("GbSecondX86", 0.0000166667, 0.0, 1.0, src),
+        gb_second_arm64=fields.number("GbSecondArm64", 0.0000133334, 0.0, 1.0, src),
+        provisioned_gb_second=fields.number(
+            "ProvisionedGbSecond", 0.0000041667, 0.0, 1.0, "§2: UNSOURCED, commonly quoted"
+        ),
+        provisioned_duration_gb_second=fields.number(
+            "ProvisionedDurationGbSecond", 0.0000097222, 0.0, 1.0, "§2 [D55] (non-AWS)"
+        ),
+    )
+    fields.done()
+    return pricing
