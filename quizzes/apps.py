@@ -5,3 +5,6 @@ class QuizzesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "quizzes"
     verbose_name = "Quizzes and exams"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (registers signal handlers)

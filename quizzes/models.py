@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from course.models import Lesson, Module
 
+from .snapshot import ChoiceSnapshot, QuestionSnapshot
+
 
 class QuestionKind(models.TextChoices):
     SINGLE = "single", "Single answer"
@@ -48,6 +50,23 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.key
 
+    def as_snapshot(self) -> QuestionSnapshot:
+        """Return the question as plain data, as an attempt records it.
+
+        Reads `lesson` and `choices`: select and prefetch them (`with_choices()`).
+        """
+        return QuestionSnapshot(
+            key=self.key,
+            kind=self.kind,
+            pick=self.pick,
+            topic=self.lesson.slug if self.lesson else "",
+            topic_title=self.lesson.title if self.lesson else "General",
+            stem_html=self.stem_html,
+            explanation_html=self.explanation_html,
+            scenario_slug=self.scenario_slug,
+            choices=[choice.as_snapshot() for choice in self.choices.all()],
+        )
+
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -67,6 +86,16 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.key}:{self.key}"
+
+    def as_snapshot(self) -> ChoiceSnapshot:
+        return ChoiceSnapshot(
+            key=self.key,
+            text_html=self.text_html,
+            correct=self.is_correct,
+            explanation_html=self.explanation_html,
+            misconception=self.misconception,
+            locked=self.locked,
+        )
 
 
 class QuizKind(models.TextChoices):
@@ -133,6 +162,11 @@ class AttemptStatus(models.TextChoices):
     EXPIRED = "expired", "Finished at the deadline"
 
 
+class AttemptQuerySet(models.QuerySet["Attempt"]):
+    def finished(self) -> AttemptQuerySet:
+        return self.exclude(status=AttemptStatus.IN_PROGRESS)
+
+
 class Attempt(models.Model):
     """One sitting of a graded quiz or exam, with a snapshot of exactly what was asked."""
 
@@ -158,6 +192,8 @@ class Attempt(models.Model):
     passed = models.BooleanField(null=True, blank=True)
     topic_scores = models.JSONField(default=dict, blank=True)
 
+    objects = AttemptQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
         indexes = [
@@ -167,6 +203,20 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.quiz} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        """Return the page where the attempt is taken (it forwards to the result once closed)."""
+        return reverse("quizzes:attempt-detail", kwargs=self._url_kwargs())
+
+    def result_url(self) -> str:
+        return reverse("quizzes:attempt-result", kwargs=self._url_kwargs())
+
+    def _url_kwargs(self) -> dict[str, object]:
+        return {
+            "module_slug": self.quiz.module.slug,
+            "quiz_slug": self.quiz.slug,
+            "attempt_id": self.pk,
+        }
 
     @property
     def is_open(self) -> bool:

@@ -103,7 +103,8 @@ class _Scanner:
     def __init__(
         self, text: str, *, first_line: int, context: BlockContext, path: str, log: ProblemLog
     ) -> None:
-        self.lines = text.splitlines()
+        # Count only \n as a line break, as editors do (str.splitlines also splits on \x1e…).
+        self.lines = text.replace("\r\n", "\n").split("\n")
         self.first_line = first_line
         self.context = context
         self.path = path

@@ -19,8 +19,10 @@ class Document:
 
 def read_document(text: str, *, path: str, log: ProblemLog) -> Document:
     """Parse `---` front matter at the top of `text`; record problems instead of raising."""
-    text = text.removeprefix("\ufeff")
-    lines = text.splitlines(keepends=True)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    # Split on \n only: str.splitlines also breaks at \x1c-\x1e and \u2028, which editors don't.
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     if not lines or lines[0].strip() != "---":
         log.add(path, 1, "missing front matter: the file must start with a line `---`")
         return Document(None, text, 1)

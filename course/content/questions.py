@@ -165,6 +165,8 @@ def _choices(fields: Fields, kind: str | None, pick: int | None) -> tuple[Choice
         explanation = choice.text("explanation")
         misconception = choice.text("misconception", default="")
         locked = choice.boolean("locked", default=False)
+        if explanation is not None and explanation.upper().startswith("TODO"):
+            choice.problem("explanation", f"{choice.what} still has a TODO explanation")
         if correct and misconception:
             choice.problem("misconception", "`misconception` is for wrong choices only")
         if text is not None and text in seen_texts:
@@ -200,7 +202,8 @@ def _choices(fields: Fields, kind: str | None, pick: int | None) -> tuple[Choice
         if correct_count != pick:
             fields.problem(
                 "choices",
-                f"{fields.what} has `pick: {pick}` but {correct_count} correct choices; "
+                f"{fields.what} has `pick: {pick}` but {correct_count} correct "
+                f"choice{'' if correct_count == 1 else 's'}; "
                 "they must match",
             )
             return None

@@ -84,15 +84,22 @@ def load_yaml(text: str, *, path: str, log: ProblemLog, first_line: int = 1) -> 
     `first_line` is the file line on which `text` starts, so that marks inside front matter or
     a fenced block point at the right line of the file.
     """
-    loader = _MarkedLoader(text)
+    try:
+        loader = _MarkedLoader(text)
+    except yaml.reader.ReaderError as error:
+        bad_line = text[: error.position].count("\n") + first_line
+        code = error.character if isinstance(error.character, int) else 0
+        log.add(
+            path, bad_line, f"YAML syntax error: the control character U+{code:04X} is not allowed"
+        )
+        return None
     loader.first_line = first_line
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        if error.context_mark is not None and "end of stream" in str(error.problem).replace(
-            "stream end", "end of stream"
-        ):
+        stream_end = "end of stream" in str(error.problem).replace("stream end", "end of stream")
+        if error.context_mark is not None and stream_end:
             mark = error.context_mark  # an unclosed bracket or quote: point at where it opened
         line = None if mark is None else int(mark.line) + first_line
         what = " ".join(part for part in (error.context, error.problem) if part)

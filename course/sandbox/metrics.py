@@ -1,14 +1,15 @@
 """Run metrics: counters, time averages, latency percentiles and cost.
 
 Percentiles come from a fixed-size log-linear histogram (HDR style, 10 significant bits):
-values under 1,024 ms are exact, larger ones within 0.1 %. Its size does not depend on the
-run length, so metrics-only runs use flat memory.
+values under 1,024 ms are exact, larger ones within 0.1 %; exact counts are also kept while
+there are at most 4,096 distinct values. Its size does not depend on the run length, so
+metrics-only runs use flat memory.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
@@ -40,13 +41,21 @@ def _value(index: int) -> int:
     return (mantissa << shift) + ((1 << shift) >> 1)
 
 
-class Histogram:
-    """Count integer values in fixed log-linear buckets."""
+EXACT_LIMIT = 4_096
 
-    __slots__ = ("count", "counts", "total")
+
+class Histogram:
+    """Count integer values in fixed log-linear buckets.
+
+    While there are at most EXACT_LIMIT distinct values the exact counts are kept too, so
+    small runs report exact percentiles; memory stays bounded either way.
+    """
+
+    __slots__ = ("count", "counts", "exact", "total")
 
     def __init__(self) -> None:
         self.counts = [0] * _BUCKETS
+        self.exact: dict[int, int] | None = {}
         self.count = 0
         self.total = 0
 
@@ -55,6 +64,11 @@ class Histogram:
         self.counts[_bucket(value)] += 1
         self.count += 1
         self.total += value
+        exact = self.exact
+        if exact is not None:
+            exact[value] = exact.get(value, 0) + 1
+            if len(exact) > EXACT_LIMIT:
+                self.exact = None
 
     def percentile(self, fraction: float) -> int:
         """Return the nearest-rank percentile (0 when empty)."""
@@ -62,6 +76,11 @@ class Histogram:
             return 0
         rank = max(1, math.ceil(fraction * self.count))
         seen = 0
+        if self.exact is not None:
+            for value in sorted(self.exact):
+                seen += self.exact[value]
+                if seen >= rank:
+                    return value
         for index, hits in enumerate(self.counts):
             seen += hits
             if seen >= rank:
@@ -119,9 +138,10 @@ class Metrics:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dictionary."""
-        data = asdict(self)
-        data["dead_lettered"] = dict(self.dead_lettered)
-        data["terminal"] = dict(self.terminal)
+        data: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            data[item.name] = dict(value) if isinstance(value, MappingProxyType) else value
         return data
 
 

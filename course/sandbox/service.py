@@ -176,12 +176,7 @@ class Service:
         if db.connect():
             self.rec.db_peak = max(self.rec.db_peak, db.peak)
             return True
-        self.rec.db_errors += 1
-        if self.tracer is not None:
-            self.tracer.emit(
-                now, Kind.DB_ERROR, say.db_error(env.id, db.max_open), env=env.id, outcome="error"
-            )
-        return False
+        return False  # the handler's first query fails; counted by the invocation
 
     def expire(self, now: int) -> None:
         """Shut down environments whose idle lifetime ended by now."""

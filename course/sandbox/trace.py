@@ -58,7 +58,7 @@ class TraceEvent:
     attempt: int | None = None
     version: str | None = None
     outcome: str | None = None
-    detail: Mapping[str, object] = field(default=EMPTY)
+    detail: Mapping[str, object] = field(default_factory=lambda: EMPTY)
 
     def as_dict(self) -> dict[str, object]:
         """Return a JSON-ready dictionary."""

@@ -121,13 +121,13 @@ def test_pages_use_a_fixed_number_of_queries(client, django_assert_num_queries, 
     for lesson in lessons:
         client.post(complete_url(lesson), {"complete": "on"})
     # session + user + groups (instructor check) are part of every signed-in page.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(reverse("course:module-list")).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(module.get_absolute_url()).status_code == 200
     with django_assert_num_queries(7):
         assert client.get(lesson_url(lessons[1])).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert (
             client.get(reverse("course:lesson-print", args=["many", lessons[1].slug])).status_code
             == 200

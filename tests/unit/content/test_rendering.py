@@ -88,7 +88,12 @@ def test_bold_breaks_down_label_is_recognised():
 
 @pytest.mark.parametrize(
     ("kind", "title"),
-    [("note", "Note"), ("warning", "Warning"), ("changed", "This changed"), ("takeaways", "Key takeaways")],
+    [
+        ("note", "Note"),
+        ("warning", "Warning"),
+        ("changed", "This changed"),
+        ("takeaways", "Key takeaways"),
+    ],
 )
 def test_callouts_render_with_their_title(kind, title):
     html = render(f"::: {kind}\n- one\n- two\n:::\n").html

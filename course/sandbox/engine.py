@@ -1,0 +1,160 @@
+"""Run a scenario: the event loop that merges arrivals with scheduled callbacks."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from .clock import Clock
+from .items import Item
+from .metrics import UNFINISHED, Metrics, Recorder
+from .scenario import Scenario
+from .service import Service
+from .sources.async_ import AsyncSource
+from .sources.base import Source
+from .sources.sqs import SqsSource
+from .sources.streams import StreamSource
+from .sources.sync import SyncSource
+from .trace import TraceEvent, Tracer
+from .traffic import arrivals
+
+PC_BILLING_STEP_MS = 300_000  # provisioned concurrency is billed in 5-min steps. §2 [D9]
+
+SOURCES: dict[str, type[Source]] = {
+    "sync": SyncSource,
+    "async": AsyncSource,
+    "sqs": SqsSource,
+    "kinesis": StreamSource,
+    "dynamodb": StreamSource,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The outcome of one simulation: the trace (empty in metrics-only mode) and metrics."""
+
+    events: tuple[TraceEvent, ...]
+    metrics: Metrics
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dictionary."""
+        return {
+            "metrics": self.metrics.as_dict(),
+            "events": [event.as_dict() for event in self.events],
+        }
+
+
+def simulate(scenario: Scenario, *, metrics_only: bool = False) -> Result:
+    """Simulate the scenario; the same scenario and seed always give the same result."""
+    seed = scenario.seed
+    clock = Clock()
+    tracer = None if metrics_only else Tracer()
+    recorder = Recorder()
+    service = Service(scenario, clock, tracer, recorder, seed)
+    source = SOURCES[scenario.source.type](scenario, clock, tracer, recorder, service, seed)
+    prefix = source.prefix
+    cap = scenario.max_duration_s * 1000
+    incoming = arrivals(scenario.traffic, seed)
+    next_arrival = next(incoming, None)
+    expire = service.expire
+    offer = source.offer
+    pop = clock.pop
+    heap = clock._heap  # noqa: SLF001 - hot loop reads the heap head directly
+    seq = 0
+    last = 0
+    while True:
+        if next_arrival is not None and (not heap or next_arrival[0] <= heap[0][0]):
+            # Arrivals of an instant come first, so pollers see every item sent at that instant.
+            now, _, spec = next_arrival
+            if now > cap:
+                break
+            expire(now)
+            clock.now = last = now
+            seq += 1
+            if spec is None:
+                item = Item(seq, f"{prefix}{seq}", now)
+            else:
+                item = Item(
+                    seq,
+                    spec.id or f"{prefix}{seq}",
+                    now,
+                    spec.group,
+                    spec.shard,
+                    spec.partition_key,
+                )
+            offer(now, item)
+            next_arrival = next(incoming, None)
+        elif heap:
+            now, callback, arg = pop()
+            if now > cap:
+                break
+            expire(now)
+            clock.now = last = now
+            callback(now, arg)
+        else:
+            break
+    horizon = max(last, 1)
+    service.finish(horizon)
+    events = tracer.ordered() if tracer is not None else ()
+    return Result(events, _metrics(scenario, recorder, service, horizon))
+
+
+def _metrics(scenario: Scenario, rec: Recorder, service: Service, horizon: int) -> Metrics:
+    finished = sum(rec.terminal.values())
+    rec.terminal[UNFINISHED] += rec.offered - finished
+    pricing = scenario.pricing
+    request_cost = rec.invocations * pricing.per_million_requests / 1_000_000
+    duration_cost = (
+        rec.gb_ms_on_demand / 1000 * service.price
+        + rec.gb_ms_provisioned / 1000 * pricing.provisioned_duration_gb_second
+    )
+    provisioned_gb = sum(
+        pool.provisioned * pool.version.memory_mb / 1024 for pool in service.pool_list
+    )
+    billed_pc_ms = math.ceil(horizon / PC_BILLING_STEP_MS) * PC_BILLING_STEP_MS
+    provisioned_cost = provisioned_gb * billed_pc_ms / 1000 * pricing.provisioned_gb_second
+    live = rec.live_ms / horizon
+    busy = rec.busy_ms / horizon
+    return Metrics(
+        requests_offered=rec.offered,
+        invocations=rec.invocations,
+        cold_starts=rec.cold,
+        warm_starts=rec.warm,
+        throttles=rec.throttles,
+        function_errors=rec.function_errors,
+        timeouts=rec.timeouts,
+        retries=rec.retries,
+        succeeded=rec.terminal["succeeded"],
+        failed=rec.terminal["failed"],
+        throttled=rec.terminal["throttled"],
+        dead_lettered=MappingProxyType(dict(sorted(rec.dead_lettered.items()))),
+        discarded=rec.terminal["discarded"],
+        unfinished=rec.terminal[UNFINISHED],
+        success_destinations=rec.success_destinations,
+        side_effects=rec.side_effects,
+        duplicate_side_effects=rec.duplicate_side_effects,
+        environments_created=rec.environments,
+        avg_live_environments=round(live, 4),
+        avg_busy_environments=round(busy, 4),
+        avg_idle_environments=round(max(0.0, live - busy), 4),
+        peak_concurrency=service.gate.peak,
+        latency_p50_ms=rec.latency.percentile(0.50),
+        latency_p95_ms=rec.latency.percentile(0.95),
+        latency_p99_ms=rec.latency.percentile(0.99),
+        latency_mean_ms=round(rec.latency.mean(), 3),
+        mean_invocation_ms=round(rec.invocation_ms.mean(), 3),
+        billed_ms=rec.billed_ms,
+        billed_gb_seconds=round((rec.gb_ms_on_demand + rec.gb_ms_provisioned) / 1000, 6),
+        request_cost_usd=round(request_cost, 10),
+        duration_cost_usd=round(duration_cost, 10),
+        provisioned_cost_usd=round(provisioned_cost, 10),
+        cost_usd=round(request_cost + duration_cost + provisioned_cost, 10),
+        provisioned_spillover_invocations=rec.spillover,
+        iterator_age_max_ms=rec.iterator_age_max,
+        db_errors=rec.db_errors,
+        db_peak_connections=rec.db_peak,
+        horizon_ms=horizon,
+        terminal=MappingProxyType(dict(rec.terminal)),
+    )

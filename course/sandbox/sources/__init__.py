@@ -1,0 +1,1 @@
+"""Event sources: how items reach the function (sync, async, SQS, streams)."""

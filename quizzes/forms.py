@@ -1,0 +1,194 @@
+"""Parse and validate answers posted to practice questions and attempts.
+
+The forms also give templates what they need to draw a question *before* it is answered, and
+nothing more: the display items carry choice keys and texts, never correctness or explanations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+
+from .grading import MULTIPLE, answer_problem
+from .snapshot import QuestionSnapshot
+
+UNKNOWN_CHOICE = "That choice is not part of this question. Reload the page and try again."
+
+
+@dataclass(frozen=True)
+class ChoiceItem:
+    key: str
+    text_html: str
+    input_id: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class QuestionItem:
+    """A question as drawn before it is answered: no correctness, no explanations."""
+
+    number: int
+    key: str
+    name: str
+    kind: str
+    pick: int
+    stem_html: str
+    choices: list[ChoiceItem]
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def is_multiple(self) -> bool:
+        return self.kind == MULTIPLE
+
+    @property
+    def input_type(self) -> str:
+        return "checkbox" if self.is_multiple else "radio"
+
+    @property
+    def instruction(self) -> str:
+        return f"Select {self.pick}." if self.is_multiple else "Choose one."
+
+
+def field_name(question_key: str) -> str:
+    return f"q-{question_key}"
+
+
+def question_item(
+    question: QuestionSnapshot,
+    *,
+    number: int,
+    selected: Sequence[str] = (),
+    errors: Sequence[str] = (),
+    name: str | None = None,
+) -> QuestionItem:
+    """Return what a template needs to draw `question` as an unanswered form fieldset."""
+    name = name or field_name(question["key"])
+    return QuestionItem(
+        number=number,
+        key=question["key"],
+        name=name,
+        kind=question["kind"],
+        pick=question["pick"],
+        stem_html=question["stem_html"],
+        choices=[
+            ChoiceItem(
+                key=choice["key"],
+                text_html=choice["text_html"],
+                input_id=f"{name}-{choice['key']}",
+                checked=choice["key"] in selected,
+            )
+            for choice in question["choices"]
+        ],
+        errors=list(errors),
+    )
+
+
+def _choice_field(question: QuestionSnapshot | None) -> forms.MultipleChoiceField:
+    keys = [choice["key"] for choice in question["choices"]] if question else []
+    return forms.MultipleChoiceField(
+        choices=[(key, key) for key in keys],
+        required=False,
+        error_messages={"invalid_choice": UNKNOWN_CHOICE, "invalid_list": UNKNOWN_CHOICE},
+    )
+
+
+class AttemptAnswersForm(forms.Form):
+    """Every question of an attempt; `complete=True` (submitting) wants each one answered."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        questions: Sequence[QuestionSnapshot],
+        complete: bool,
+        saved: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        super().__init__(data)
+        self.questions = list(questions)
+        self.complete = complete
+        self.saved = saved or {}
+        for question in self.questions:
+            self.fields[field_name(question["key"])] = _choice_field(question)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for question in self.questions:
+            name = field_name(question["key"])
+            if name not in cleaned:
+                continue
+            problem = answer_problem(question, cleaned[name], complete=self.complete)
+            if problem:
+                self.add_error(name, problem)
+        return cleaned
+
+    def valid_answers(self) -> dict[str, list[str]]:
+        """Return the answers that passed validation, by question key (drafts may be partial)."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return {
+            question["key"]: list(self.cleaned_data[field_name(question["key"])])
+            for question in self.questions
+            if field_name(question["key"]) in self.cleaned_data
+        }
+
+    def items(self) -> list[QuestionItem]:
+        """Return the questions to draw, with the learner's selections and any errors."""
+        items = []
+        for number, question in enumerate(self.questions, start=1):
+            name = field_name(question["key"])
+            if self.is_bound:
+                assert self.data is not None
+                getlist = getattr(self.data, "getlist", None)
+                selected = getlist(name) if getlist else self.data.get(name, [])
+                errors = list(self.errors.get(name, []))
+            else:
+                selected = list(self.saved.get(question["key"], []))
+                errors = []
+            items.append(
+                question_item(question, number=number, selected=selected, errors=errors)
+            )
+        return items
+
+    def problem_numbers(self) -> list[int]:
+        """Return the numbers of the questions that need attention."""
+        names = set(self.errors)
+        return [
+            number
+            for number, question in enumerate(self.questions, start=1)
+            if field_name(question["key"]) in names
+        ]
+
+
+class PracticeAnswerForm(forms.Form):
+    """One answer to one practice question, shown with the choice order of `seed`."""
+
+    question = forms.CharField(max_length=100)
+    seed = forms.IntegerField(min_value=0, max_value=2**32 - 1)
+
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, questions: Mapping[str, QuestionSnapshot]
+    ) -> None:
+        super().__init__(data)
+        self.questions = questions
+        key = data.get("question") if data else None
+        self.question_snapshot = questions.get(key) if isinstance(key, str) else None
+        self.fields["choice"] = _choice_field(self.question_snapshot)
+
+    def clean_question(self) -> str:
+        key: str = self.cleaned_data["question"]
+        if key not in self.questions:
+            raise forms.ValidationError(
+                "This question is no longer part of this practice set. Pick another question."
+            )
+        return key
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.question_snapshot is not None and "choice" in cleaned:
+            problem = answer_problem(self.question_snapshot, cleaned["choice"], complete=True)
+            if problem:
+                self.add_error("choice", problem)
+        return cleaned
