@@ -139,17 +139,15 @@ class AttemptAnswersForm(forms.Form):
         items = []
         for number, question in enumerate(self.questions, start=1):
             name = field_name(question["key"])
+            errors: list[str] = []
             if self.is_bound:
                 assert self.data is not None
                 getlist = getattr(self.data, "getlist", None)
                 selected = getlist(name) if getlist else self.data.get(name, [])
-                errors = list(self.errors.get(name, []))
+                errors = [str(error) for error in self.errors.get(name, [])]
             else:
                 selected = list(self.saved.get(question["key"], []))
-                errors = []
-            items.append(
-                question_item(question, number=number, selected=selected, errors=errors)
-            )
+            items.append(question_item(question, number=number, selected=selected, errors=errors))
         return items
 
     def problem_numbers(self) -> list[int]:

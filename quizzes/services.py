@@ -80,7 +80,9 @@ def start_attempt(*, quiz: Quiz, user: User, now: datetime, seed: int | None = N
     pool = question_pool(quiz=quiz)
     if not pool:
         raise AttemptRefused("This quiz has no questions yet.")
-    topics = quiz_topics(quiz) or [Topic(lesson) for lesson in dict.fromkeys(q["topic"] for q in pool)]
+    topics = quiz_topics(quiz) or [
+        Topic(lesson) for lesson in dict.fromkeys(q["topic"] for q in pool)
+    ]
     seed = secrets.randbits(32) if seed is None else seed
     snapshot = build_snapshot(
         pool,

@@ -80,7 +80,9 @@ def shuffle_choices(choices: Sequence[ChoiceSnapshot], rng: Random) -> list[Choi
     return shuffle_locked(choices, rng, locked=lambda choice: choice["locked"])
 
 
-def allocate(count: int, weights: Mapping[str, int], available: Mapping[str, int]) -> dict[str, int]:
+def allocate(
+    count: int, weights: Mapping[str, int], available: Mapping[str, int]
+) -> dict[str, int]:
     """Share `count` questions among topics by weight, never more than a topic has."""
     alloc = dict.fromkeys(weights, 0)
     usable = [topic for topic, weight in weights.items() if weight > 0]

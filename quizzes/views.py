@@ -66,7 +66,9 @@ def module_quizzes(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
             lesson=lesson,
             questions=lesson.question_count,  # type: ignore[attr-defined]
             answered=sum(1 for pk in results if question_lessons[pk] == lesson.pk),
-            right=sum(1 for pk, r in results.items() if r.correct and question_lessons[pk] == lesson.pk),
+            right=sum(
+                1 for pk, r in results.items() if r.correct and question_lessons[pk] == lesson.pk
+            ),
         )
         for lesson in lessons
     ]
@@ -154,6 +156,13 @@ def _practice_context(
         key for key in keys if by_key[key].pk in results and not results[by_key[key].pk].correct
     ]
     set_keys = missed_keys if missed_only else keys
+    errors: list[str] = []
+    notice = ""
+    if form is not None and form.is_bound:
+        errors = [str(error) for error in form.errors.get("choice", [])]
+        notice = " ".join(
+            str(error) for name in ("question", "seed") for error in form.errors.get(name, [])
+        )
     if current_key not in by_key or (not answered and current_key not in set_keys):
         current_key = set_keys[0] if set_keys else None
     context: dict[str, object] = {
@@ -169,7 +178,8 @@ def _practice_context(
         "question": None,
         "answered": False,
         "htmx": bool(request.htmx),
-        "announcement": "",
+        "announcement": notice,
+        "notice": notice,
     }
     if current_key is None:
         return context
@@ -215,17 +225,13 @@ def _practice_context(
             "announcement": f"{verdict} The explanation of every choice follows.",
         }
     else:
-        errors: list[str] = []
         selected: list[str] = []
-        if form is not None and form.is_bound:
-            errors = [str(e) for e in form.errors.get("choice", [])]
-            errors += [str(e) for e in form.errors.get("question", [])]
-            errors += [str(e) for e in form.errors.get("seed", [])]
-            selected = form.data.getlist("choice") if hasattr(form.data, "getlist") else []
+        if errors and form is not None:
+            selected = form.data.getlist("choice")
         context["item"] = question_item(
             snapshot, number=position or index + 1, selected=selected, errors=errors, name="choice"
         )
-        context["announcement"] = "; ".join(errors) if errors else label
+        context["announcement"] = " ".join([notice, *errors]) if notice or errors else label
     return context
 
 
@@ -276,7 +282,9 @@ def practice_questions(
             now=timezone.now(),
         )
         if not request.htmx:
-            return redirect(_practice_url(pset.url, missed=missed_only, q=key, seed=seed, answered=1))
+            return redirect(
+                _practice_url(pset.url, missed=missed_only, q=key, seed=seed, answered=1)
+            )
         results[question.pk] = practice.PracticeResult(tuple(chosen), correct)
         context = _practice_context(
             request,
@@ -325,11 +333,15 @@ def _get_attempt(
 
 @login_required
 @require_GET
-def quiz_detail(request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str) -> HttpResponse:
+def quiz_detail(
+    request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str
+) -> HttpResponse:
     quiz = _get_quiz(module_slug, quiz_slug)
     if quiz.kind == QuizKind.PRACTICE:
         return redirect("quizzes:practice-module", module_slug=quiz.module.slug)
-    attempts = list(Attempt.objects.filter(quiz=quiz, user=request.user))
+    attempts = list(
+        Attempt.objects.filter(quiz=quiz, user=request.user).select_related("quiz__module")
+    )
     open_attempt = next((attempt for attempt in attempts if attempt.is_open), None)
     return render(
         request,
@@ -476,7 +488,9 @@ def attempt_result(
 def learner_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show past attempts and, per topic, how the learner does in graded quizzes and practice."""
     attempts = list(
-        Attempt.objects.filter(user=request.user).select_related("quiz__module").order_by("-started_at")
+        Attempt.objects.filter(user=request.user)
+        .select_related("quiz__module")
+        .order_by("-started_at")
     )
     return render(
         request,

@@ -1,7 +1,7 @@
 """The AWS Lambda simulator: pure Python, no Django.
 
-    from course.sandbox import Scenario, simulate
-    result = simulate(Scenario.from_dict({"Traffic": {"Events": [{"AtMs": 0}]}}))
+from course.sandbox import Scenario, simulate
+result = simulate(Scenario.from_dict({"Traffic": {"Events": [{"AtMs": 0}]}}))
 """
 
 from .engine import Result, simulate

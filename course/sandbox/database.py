@@ -10,7 +10,15 @@ from .scenario import Database
 class Connections:
     """Track open database connections and the proxy's borrowed ones."""
 
-    __slots__ = ("borrow_timeout_ms", "busy_until", "max_open", "open", "peak", "pool_size", "proxy")
+    __slots__ = (
+        "borrow_timeout_ms",
+        "busy_until",
+        "max_open",
+        "open",
+        "peak",
+        "pool_size",
+        "proxy",
+    )
 
     def __init__(self, config: Database) -> None:
         self.proxy = config.proxy

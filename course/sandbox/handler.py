@@ -39,7 +39,9 @@ class Handler:
     def __init__(self, scenario: Scenario, durations: random.Random, faults: random.Random):
         self.scenario = scenario
         self.faults = scenario.faults
-        self.item_faults = tuple(f for f in self.faults if f.effect not in ("init-error", "duplicate"))
+        self.item_faults = tuple(
+            f for f in self.faults if f.effect not in ("init-error", "duplicate")
+        )
         self.init_faults = tuple(f for f in self.faults if f.effect == "init-error")
         self.idempotency = scenario.idempotency
         self.durations = durations

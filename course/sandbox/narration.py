@@ -14,7 +14,11 @@ def seconds(ms: int) -> str:
 
 def init(env: int, request: str, ms: int, setup_outside: bool, cut: bool) -> str:
     """Narrate a cold start."""
-    oven = " The oven is pre-heated here (clients created outside the handler)." if setup_outside else ""
+    oven = (
+        " The oven is pre-heated here (clients created outside the handler)."
+        if setup_outside
+        else ""
+    )
     if cut:
         return (
             f"Cold start for {request}: food truck #{env} starts parking, but setup would take "
@@ -53,8 +57,8 @@ def thaw(env: int, request: str, invocations: int) -> str:
 def reinit(env: int, request: str, ms: int) -> str:
     """Narrate a re-initialisation after a reset."""
     return (
-        f"Truck #{env} was reset after a crash or timeout: it re-runs init ({ms} ms) for {request}, "
-        "inside this request's timeout. /tmp survived the reset, globals did not."
+        f"Truck #{env} was reset after a crash or timeout: it re-runs init ({ms} ms) for "
+        f"{request}, inside this request's timeout. /tmp survived the reset, globals did not."
     )
 
 
@@ -72,7 +76,8 @@ def invoke(env: int, request: str, ms: int, outcome: str, version: str) -> str:
 def timeout(env: int, seconds_: int) -> str:
     """Narrate a function timeout."""
     return (
-        f"Task timed out after {seconds_}.00 seconds: Lambda stops truck #{env}'s runtime mid-order."
+        f"Task timed out after {seconds_}.00 seconds: Lambda stops truck #{env}'s runtime "
+        "mid-order."
     )
 
 
@@ -117,7 +122,10 @@ def throttle_async(request: str, delay_ms: int) -> str:
 
 def throttle_poller(what: str, delay_ms: int) -> str:
     """Narrate a poller whose invocation was throttled."""
-    return f"The function is at its concurrency limit: the poller holds {what} and tries again in {seconds(delay_ms)}."
+    return (
+        f"The function is at its concurrency limit: the poller holds {what} and tries again "
+        f"in {seconds(delay_ms)}."
+    )
 
 
 def response(request: str, status: int, error: str | None, version: str) -> str:

@@ -357,9 +357,7 @@ def _code(fields: Fields) -> Code:
         tmp.done()
     else:
         fields.used.add("TmpCache")
-    extensions = fields.choice(
-        "Extensions", "none", ("none", "internal", "external"), "§1 [D2]"
-    )
+    extensions = fields.choice("Extensions", "none", ("none", "internal", "external"), "§1 [D2]")
     extension_shutdown_ms = fields.integer("ExtensionShutdownMs", 0, 0, 60_000, "simulator input")
     fields.done()
     return Code(
@@ -403,7 +401,9 @@ def _merge(base: object, override: object) -> object:
 
 
 def _account(fields: Fields) -> Account:
-    quota = fields.integer("ConcurrentExecutions", 1_000, 1, 1_000_000, "§3 [D4][D12]: default 1,000")
+    quota = fields.integer(
+        "ConcurrentExecutions", 1_000, 1, 1_000_000, "§3 [D4][D12]: default 1,000"
+    )
     minimum = fields.integer(
         "UnreservedConcurrencyMinimum", min(100, quota), 0, quota, "§3 [D13a][D51]"
     )
@@ -592,12 +592,16 @@ def _source(fields: Fields, function: Function) -> Source:
 
 def _queue(fields: Fields) -> Queue:
     fifo = fields.flag("FifoQueue", False)
-    visibility = fields.integer("VisibilityTimeout", 30, 0, 43_200, "SQS queue attribute", extra=" s")
+    visibility = fields.integer(
+        "VisibilityTimeout", 30, 0, 43_200, "SQS queue attribute", extra=" s"
+    )
     retention = fields.integer(
         "MessageRetentionPeriod", 345_600, 60, 1_209_600, "SQS queue attribute", extra=" s"
     )
     redrive = fields.sub("RedrivePolicy")
-    max_receive = redrive.optional_integer("maxReceiveCount", 1, 1_000, "§7 [D30a]: AWS advises ≥ 5")
+    max_receive = redrive.optional_integer(
+        "maxReceiveCount", 1, 1_000, "§7 [D30a]: AWS advises ≥ 5"
+    )
     redrive.raw("deadLetterTargetArn")
     redrive.done()
     fields.done()
@@ -740,7 +744,9 @@ def _traffic(fields: Fields, source: Source) -> Traffic:
 def _fault(fields: Fields, function: Function) -> Fault:
     effect = fields.choice("Effect", "error", FAULT_EFFECTS, "simulator input")
     match = fields.sub("Match")
-    event_ids = ids(match.items("EventIds"), match.at("EventIds")) if match.has("EventIds") else None
+    event_ids = (
+        ids(match.items("EventIds"), match.at("EventIds")) if match.has("EventIds") else None
+    )
     match.used.add("EventIds")
     attempts = None
     if match.has("Attempts"):
@@ -786,7 +792,9 @@ def _fault(fields: Fields, function: Function) -> Fault:
 
 
 def _database(fields: Fields) -> Database:
-    max_conn = fields.integer("MaxConnections", 100, 1, 100_000, "simulator input (DB max_connections)")
+    max_conn = fields.integer(
+        "MaxConnections", 100, 1, 100_000, "simulator input (DB max_connections)"
+    )
     proxy = fields.sub("Proxy")
     enabled = fields.has("Proxy") and proxy.flag("Enabled", True)
     percent = proxy.integer("MaxConnectionsPercent", 100, 1, 100, "§9 [D41b]")

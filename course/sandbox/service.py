@@ -121,7 +121,11 @@ class Service:
             v.name: (v.name, None, 0.0) for v in function.versions
         }
         for alias in function.aliases:
-            self.routes[alias.name] = (alias.version, alias.additional_version, alias.additional_weight)
+            self.routes[alias.name] = (
+                alias.version,
+                alias.additional_version,
+                alias.additional_weight,
+            )
         self.next_env = 0
         self.provisioned_envs: list[Env] = []
         self.price = (
@@ -171,7 +175,11 @@ class Service:
 
     def _connect_at_init(self, env: Env, now: int) -> bool:
         db = self.db
-        if db is None or db.proxy or self.pools[env.version].version.code.setup_placement != "outside":
+        if (
+            db is None
+            or db.proxy
+            or self.pools[env.version].version.code.setup_placement != "outside"
+        ):
             return False
         if db.connect():
             self.rec.db_peak = max(self.rec.db_peak, db.peak)
@@ -198,9 +206,7 @@ class Service:
             self.tracer.emit(
                 when,
                 Kind.SHUTDOWN,
-                say.shutdown(
-                    env.id, self.scenario.environment.idle_lifetime_s, limit, killed
-                ),
+                say.shutdown(env.id, self.scenario.environment.idle_lifetime_s, limit, killed),
                 env=env.id,
                 version=env.version,
                 shutdownReason="SPINDOWN",
@@ -263,7 +269,9 @@ class Service:
             rec.cold += 1
             fault = self.handler.init_fails(items[0], attempt, now, version_name)
             if fault is not None:
-                init_error = fault.error_type if fault.error_type != "Error" else "Runtime.InitError"
+                init_error = (
+                    fault.error_type if fault.error_type != "Error" else "Runtime.InitError"
+                )
         else:
             rec.warm += 1
         env.invocations += 1
@@ -279,9 +287,15 @@ class Service:
             run = self.handler.run(env, version, items, attempt, now, batch, report_failures)
             work = reinit + run.work_ms
             ex.outcome, ex.error_type = run.outcome, run.error_type
-            ex.response, ex.side_items, ex.failed_items = run.response, run.side_items, run.failed_items
+            ex.response, ex.side_items, ex.failed_items = (
+                run.response,
+                run.side_items,
+                run.failed_items,
+            )
             if self.db is not None:
-                work = self._database(env, now + init_phase, reinit, run.work_ms, timeout_ms, ex, work)
+                work = self._database(
+                    env, now + init_phase, reinit, run.work_ms, timeout_ms, ex, work
+                )
         if work > timeout_ms:
             work = timeout_ms
             ex.outcome, ex.error_type = TIMEOUT, "Sandbox.Timedout"
@@ -289,7 +303,9 @@ class Service:
         start = now + init_phase
         end = start + work
         ex.start_ms, ex.end_ms = start, end
-        billed = init_phase + work  # INIT billed since Aug 2025; 1-ms granularity. §1 [D10], §2 [D9]
+        billed = (
+            init_phase + work
+        )  # INIT billed since Aug 2025; 1-ms granularity. §1 [D10], §2 [D9]
         rec.billed_ms += billed
         gb_ms = billed * version.memory_mb / 1024
         if env.provisioned:
@@ -315,7 +331,13 @@ class Service:
         return ex
 
     def _database(
-        self, env: Env, start: int, reinit: int, handler_ms: int, timeout_ms: int, ex: Execution,
+        self,
+        env: Env,
+        start: int,
+        reinit: int,
+        handler_ms: int,
+        timeout_ms: int,
+        ex: Execution,
         work: int,
     ) -> int:
         db = self.db
@@ -331,10 +353,19 @@ class Service:
                 ex.outcome, ex.error_type = ERROR, "ConnectionBorrowTimeout"
                 ex.side_items, ex.response = [], None
                 if tracer is not None:
-                    tracer.emit(start, Kind.DB_ERROR, say.db_wait(env.id, db.borrow_timeout_ms) + " It gives up: connection borrow timeout.", env=env.id, outcome="error")
+                    tracer.emit(
+                        start,
+                        Kind.DB_ERROR,
+                        say.db_wait(env.id, db.borrow_timeout_ms)
+                        + " It gives up: connection borrow timeout.",
+                        env=env.id,
+                        outcome="error",
+                    )
                 return reinit + db.borrow_timeout_ms
             if wait and tracer is not None:
-                tracer.emit(start, Kind.DB_WAIT, say.db_wait(env.id, wait), env=env.id, wait_ms=wait)
+                tracer.emit(
+                    start, Kind.DB_WAIT, say.db_wait(env.id, wait), env=env.id, wait_ms=wait
+                )
             return work + wait
         placement = self.pools[env.version].version.code.setup_placement
         if placement == "inside":
@@ -352,12 +383,20 @@ class Service:
         ex.outcome, ex.error_type = ERROR, "DatabaseError"
         ex.side_items, ex.response = [], None
         if tracer is not None:
-            tracer.emit(start, Kind.DB_ERROR, say.db_error(env.id, db.max_open), env=env.id, outcome="error")
+            tracer.emit(
+                start, Kind.DB_ERROR, say.db_error(env.id, db.max_open), env=env.id, outcome="error"
+            )
         return reinit + 1
 
     def _trace_start(
-        self, ex: Execution, version: Version, init_phase: int, init_ms: int, reinit: int,
-        work: int, run: Any,
+        self,
+        ex: Execution,
+        version: Version,
+        init_phase: int,
+        init_ms: int,
+        reinit: int,
+        work: int,
+        run: Any,
     ) -> None:
         tracer = self.tracer
         assert tracer is not None
@@ -366,29 +405,75 @@ class Service:
         if init_phase:
             cut = init_ms > INIT_LIMIT_MS
             tracer.emit(
-                now, Kind.INIT, say.init(env.id, name, init_ms, outside, cut), env=env.id,
-                request=name, attempt=ex.attempt, version=ex.version, duration_ms=init_phase,
+                now,
+                Kind.INIT,
+                say.init(env.id, name, init_ms, outside, cut),
+                env=env.id,
+                request=name,
+                attempt=ex.attempt,
+                version=ex.version,
+                duration_ms=init_phase,
                 initialization_type="on-demand",
             )
             if cut:
-                tracer.emit(now + init_phase, Kind.INIT_TIMEOUT, say.init_timeout(env.id), env=env.id, version=ex.version)
+                tracer.emit(
+                    now + init_phase,
+                    Kind.INIT_TIMEOUT,
+                    say.init_timeout(env.id),
+                    env=env.id,
+                    version=ex.version,
+                )
         elif reinit:
-            tracer.emit(now, Kind.INIT, say.reinit(env.id, name, reinit), env=env.id, request=name, attempt=ex.attempt, version=ex.version, duration_ms=reinit, reinit=True)
+            tracer.emit(
+                now,
+                Kind.INIT,
+                say.reinit(env.id, name, reinit),
+                env=env.id,
+                request=name,
+                attempt=ex.attempt,
+                version=ex.version,
+                duration_ms=reinit,
+                reinit=True,
+            )
         else:
-            tracer.emit(now, Kind.THAW, say.thaw(env.id, name, env.invocations - 1), env=env.id, request=name, attempt=ex.attempt, version=ex.version)
-        detail: dict[str, object] = {"duration_ms": work, "billed_ms": init_phase + work, "cold": ex.cold}
+            tracer.emit(
+                now,
+                Kind.THAW,
+                say.thaw(env.id, name, env.invocations - 1),
+                env=env.id,
+                request=name,
+                attempt=ex.attempt,
+                version=ex.version,
+            )
+        detail: dict[str, object] = {
+            "duration_ms": work,
+            "billed_ms": init_phase + work,
+            "cold": ex.cold,
+        }
         if run is not None and run.tmp is not None:
             detail["tmp_cache"] = run.tmp
         if ex.error_type:
             detail["error_type"] = ex.error_type
         tracer.emit(
-            ex.start_ms, Kind.INVOKE, say.invoke(env.id, name, work, ex.outcome, ex.version),
-            env=env.id, request=name, attempt=ex.attempt, version=ex.version, outcome=ex.outcome,
+            ex.start_ms,
+            Kind.INVOKE,
+            say.invoke(env.id, name, work, ex.outcome, ex.version),
+            env=env.id,
+            request=name,
+            attempt=ex.attempt,
+            version=ex.version,
+            outcome=ex.outcome,
             **detail,
         )
         if run is not None:
             for item in run.idempotent_hits:
-                tracer.emit(ex.start_ms, Kind.IDEMPOTENT_HIT, say.idempotent_hit(item.id), env=env.id, request=item.id)
+                tracer.emit(
+                    ex.start_ms,
+                    Kind.IDEMPOTENT_HIT,
+                    say.idempotent_hit(item.id),
+                    env=env.id,
+                    request=item.id,
+                )
 
     def _complete(self, now: int, ex: Execution) -> None:
         env = ex.env
@@ -401,10 +486,20 @@ class Service:
             if item.side_effects > 1:
                 rec.duplicate_side_effects += 1
             if tracer is not None:
-                tracer.emit(now, Kind.SIDE_EFFECT, say.side_effect(item.id, item.side_effects), env=env.id, request=item.id, count=item.side_effects, duplicate=item.side_effects > 1)
+                tracer.emit(
+                    now,
+                    Kind.SIDE_EFFECT,
+                    say.side_effect(item.id, item.side_effects),
+                    env=env.id,
+                    request=item.id,
+                    count=item.side_effects,
+                    duplicate=item.side_effects > 1,
+                )
         if ex.db_inside and self.db is not None:
             self.db.disconnect()
-        if ex.outcome in (TIMEOUT, CRASH) or (ex.cold and ex.error_type is not None and ex.error_type.startswith("Runtime.Init")):
+        if ex.outcome in (TIMEOUT, CRASH) or (
+            ex.cold and ex.error_type is not None and ex.error_type.startswith("Runtime.Init")
+        ):
             # Crash or timeout resets the runtime; /tmp is kept. §1 [D1a][D2]
             env.needs_init = True
             if env.db_connected and self.db is not None:
@@ -413,7 +508,18 @@ class Service:
             if tracer is not None:
                 if ex.outcome == TIMEOUT:
                     version = self.pools[ex.version].version
-                    tracer.emit(now, Kind.TIMEOUT, say.timeout(env.id, version.timeout_s), env=env.id, request=label(ex.items), attempt=ex.attempt, version=ex.version, outcome="timeout", errorType="Sandbox.Timedout", errorMessage=f"Task timed out after {version.timeout_s}.00 seconds")
+                    tracer.emit(
+                        now,
+                        Kind.TIMEOUT,
+                        say.timeout(env.id, version.timeout_s),
+                        env=env.id,
+                        request=label(ex.items),
+                        attempt=ex.attempt,
+                        version=ex.version,
+                        outcome="timeout",
+                        errorType="Sandbox.Timedout",
+                        errorMessage=f"Task timed out after {version.timeout_s}.00 seconds",
+                    )
                 tracer.emit(now, Kind.RESET, say.reset(env.id), env=env.id, version=ex.version)
         self.pools[ex.version].release(env, now)
         if tracer is not None:
@@ -429,5 +535,4 @@ class Service:
                 self.rec.live_ms -= when - env.created_ms
                 self.rec.live_ms += max(0, min(horizon, when) - env.created_ms)
                 self._shutdown(env, when)
-        for env in self.provisioned_envs:
-            self.rec.live_ms += horizon
+        self.rec.live_ms += horizon * len(self.provisioned_envs)

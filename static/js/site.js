@@ -23,7 +23,7 @@
         panel.setAttribute("role", "tabpanel");
         panel.setAttribute("aria-labelledby", tab.id);
         panel.setAttribute("tabindex", "0");
-        var label = panel.querySelector("[data-tab-heading]");
+        var label = panel.querySelector(".code-tabs__label");
         if (label) label.hidden = true;
         list.appendChild(tab);
         return tab;

@@ -13,10 +13,12 @@ def test_sign_up_log_out_and_log_back_in(page: Page, live_server):
     page.get_by_role("link", name="Sign up").click()
     page.get_by_label("Username").fill("grace")
     page.get_by_label("Email address").fill("grace@example.com")
-    page.get_by_label("Password", exact=True).fill("a-very-good-password")
+    page.get_by_label("Password:", exact=True).fill("a-very-good-password")
     page.get_by_label("Password confirmation").fill("a-very-good-password")
     page.get_by_role("button", name="Sign up").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("grace")
+    # Back on the page the visitor signed up from, now signed in.
+    expect(page).to_have_url(live_server.url + "/")
+    expect(page.locator("summary", has_text="grace")).to_be_visible()
 
     page.locator("summary", has_text="grace").click()
     page.get_by_role("button", name="Log out").click()

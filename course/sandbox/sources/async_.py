@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import narration as say
 from ..items import Item
 from ..metrics import DEAD_LETTERED, DISCARDED, SUCCEEDED
@@ -43,9 +45,7 @@ class AsyncSource(Source):
         """Accept an event (HTTP 202) and queue it."""
         self.rec.offered += 1
         if self.tracer is not None:
-            self.tracer.emit(
-                now, Kind.OFFER, say.accepted(item.id), request=item.id, status=202
-            )
+            self.tracer.emit(now, Kind.OFFER, say.accepted(item.id), request=item.id, status=202)
         event = Event(item, now, duplicate=False)
         if self.scenario.function.reserved == 0:
             # Reserved concurrency 0: straight to failure handling, no retries. §3 [D26][D29]
@@ -134,9 +134,9 @@ class AsyncSource(Source):
         event, ex = arg
         self._fail(now, event, "EventAgeExceeded", ex)
 
-    def _record(self, event: Event, ex: Execution | None, condition: str) -> dict[str, object]:
+    def _record(self, event: Event, ex: Execution | None, condition: str) -> dict[str, Any]:
         # Destination record fields. §6 [D28]
-        record: dict[str, object] = {
+        record: dict[str, Any] = {
             "condition": condition,
             "approximateInvokeCount": event.attempts,
             "requestId": event.item.id,

@@ -104,7 +104,9 @@ class SqsSource(Source):
         if now - item.offered_ms >= self.retention_ms:
             if self.tracer is not None:
                 self.tracer.emit(
-                    now, Kind.EXPIRE, say.expire(item.id, "message retention period"),
+                    now,
+                    Kind.EXPIRE,
+                    say.expire(item.id, "message retention period"),
                     request=item.id,
                 )
             self.finish_item(now, item, DISCARDED)
@@ -115,8 +117,12 @@ class SqsSource(Source):
             self.rec.dead_letter("RedrivePolicy")
             if self.tracer is not None:
                 self.tracer.emit(
-                    now, Kind.DLQ, say.redrive(item.id, item.receive_count), request=item.id,
-                    outcome="maxReceiveCount", ApproximateReceiveCount=item.receive_count,
+                    now,
+                    Kind.DLQ,
+                    say.redrive(item.id, item.receive_count),
+                    request=item.id,
+                    outcome="maxReceiveCount",
+                    ApproximateReceiveCount=item.receive_count,
                 )
             self.finish_item(now, item, DEAD_LETTERED)
             return False
@@ -192,7 +198,10 @@ class SqsSource(Source):
         batch.backoff_ms = min(delay * 2, 60_000)
         if self.tracer is not None:
             self.tracer.emit(
-                now, Kind.THROTTLE, say.throttle_poller("the batch", delay), outcome="429",
+                now,
+                Kind.THROTTLE,
+                say.throttle_poller("the batch", delay),
+                outcome="429",
                 Reason=result,
             )
         if now + delay < batch.received_ms + self.visibility_ms:
@@ -269,8 +278,11 @@ class SqsSource(Source):
             returned = True
             if self.tracer is not None:
                 self.tracer.emit(
-                    now, Kind.VISIBLE_AGAIN, say.visible_again(item.id, item.receive_count),
-                    request=item.id, ApproximateReceiveCount=item.receive_count,
+                    now,
+                    Kind.VISIBLE_AGAIN,
+                    say.visible_again(item.id, item.receive_count),
+                    request=item.id,
+                    ApproximateReceiveCount=item.receive_count,
                 )
             if not self.fifo:
                 self.visible.append(item)

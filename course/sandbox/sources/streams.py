@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections import deque
+from typing import Any
 
 from .. import narration as say
 from ..items import Item
@@ -102,8 +103,11 @@ class StreamSource(Source):
         lane.records.append(item)
         if self.tracer is not None:
             self.tracer.emit(
-                now, Kind.OFFER, say.offer(f"Record {item.id}", f"{lane.name} assembly line"),
-                request=item.id, shard=lane.name,
+                now,
+                Kind.OFFER,
+                say.offer(f"Record {item.id}", f"{lane.name} assembly line"),
+                request=item.id,
+                shard=lane.name,
             )
         if not lane.busy:
             tick = -(-now // self.interval) * self.interval
@@ -146,7 +150,13 @@ class StreamSource(Source):
             self.rec.iterator_age_max = age  # IteratorAge. §8 [D36a]
         version = self.service.route(self.qualifier)
         result = self.service.invoke(
-            now, items, span[2] + 1, version, self._done, (lane, span), "stream",
+            now,
+            items,
+            span[2] + 1,
+            version,
+            self._done,
+            (lane, span),
+            "stream",
             self.mapping.report_batch_item_failures,
         )
         if self.tracer is not None:
@@ -168,8 +178,12 @@ class StreamSource(Source):
             lane.throttle_ms = min(delay * 2, self.stream.retry_max_ms)
             if self.tracer is not None:
                 self.tracer.emit(
-                    now, Kind.THROTTLE, say.throttle_poller(f"{lane.name}'s batch", delay),
-                    outcome="429", Reason=result, shard=lane.name,
+                    now,
+                    Kind.THROTTLE,
+                    say.throttle_poller(f"{lane.name}'s batch", delay),
+                    outcome="429",
+                    Reason=result,
+                    shard=lane.name,
                 )
             self._schedule(lane, now + delay)
             return
@@ -186,8 +200,11 @@ class StreamSource(Source):
                 # Past retention the records are gone from the stream. §8 [D40][D37b], §13 S18
                 if self.tracer is not None:
                     self.tracer.emit(
-                        now, Kind.EXPIRE, say.expire(f"Record {item.id}", "stream retention"),
-                        request=item.id, shard=lane.name,
+                        now,
+                        Kind.EXPIRE,
+                        say.expire(f"Record {item.id}", "stream retention"),
+                        request=item.id,
+                        shard=lane.name,
                     )
                 self.finish_item(now, item, DISCARDED)
             elif self.max_age_ms is not None and age > self.max_age_ms:
@@ -206,29 +223,33 @@ class StreamSource(Source):
             self.rec.dead_letter("OnFailure")
             if self.tracer is not None:
                 info = "KinesisBatchInfo" if self.kind == "kinesis" else "DDBStreamBatchInfo"
+                batch_info: dict[str, Any] = {
+                    info: {
+                        "shardId": f"shardId-{lane.shard:012d}",
+                        "startSequenceNumber": items[0].id,
+                        "endSequenceNumber": items[-1].id,
+                        "batchSize": len(items),
+                    }
+                }
                 # A metadata record, not the records themselves. §8 [D36a][D36c]
                 self.tracer.emit(
                     now,
                     Kind.DESTINATION,
                     say.destination(f"records {items[0].id}–{items[-1].id}", condition, arn)
-                    + " It holds where to find them, not the records: read them before they expire.",
+                    + " It says where to find them, not the records: read them before expiry.",
                     outcome=condition,
                     condition=condition,
                     approximateInvokeCount=count,
                     destination=arn,
-                    **{
-                        info: {
-                            "shardId": f"shardId-{lane.shard:012d}",
-                            "startSequenceNumber": items[0].id,
-                            "endSequenceNumber": items[-1].id,
-                            "batchSize": len(items),
-                        }
-                    },
+                    **batch_info,
                 )
         elif self.tracer is not None:
             self.tracer.emit(
-                now, Kind.DISCARD, say.discard(f"records {items[0].id}–{items[-1].id}", condition, None),
-                outcome=condition, shard=lane.name,
+                now,
+                Kind.DISCARD,
+                say.discard(f"records {items[0].id}–{items[-1].id}", condition, None),
+                outcome=condition,
+                shard=lane.name,
             )
         for item in items:
             self.finish_item(now, item, how)
@@ -270,9 +291,14 @@ class StreamSource(Source):
             lane.pending.appendleft([low, middle, 0])
             if self.tracer is not None:
                 self.tracer.emit(
-                    now, Kind.BATCH_BISECT, say.bisect(items[0].id, items[-1].id),
-                    shard=lane.name, halves=[[items[0].id, lane.get(middle - 1).id],
-                                             [lane.get(middle).id, items[-1].id]],
+                    now,
+                    Kind.BATCH_BISECT,
+                    say.bisect(items[0].id, items[-1].id),
+                    shard=lane.name,
+                    halves=[
+                        [items[0].id, lane.get(middle - 1).id],
+                        [lane.get(middle).id, items[-1].id],
+                    ],
                 )
             self._schedule(lane, now)
             return
@@ -282,7 +308,9 @@ class StreamSource(Source):
             # Retries exhausted: discard, send metadata, move on. §8 [D36a], §13 S19
             lane.pending.popleft()
             lane.next = max(lane.next, span[1])
-            self._discard(now, lane, lane.slice(span[0], span[1]), "RetryAttemptsExhausted", span[2])
+            self._discard(
+                now, lane, lane.slice(span[0], span[1]), "RetryAttemptsExhausted", span[2]
+            )
             self._schedule(lane, now)
             return
         self.rec.retries += 1
@@ -304,6 +332,9 @@ class StreamSource(Source):
     def _checkpoint(self, now: int, lane: Lane, position: str) -> None:
         if self.tracer is not None:
             self.tracer.emit(
-                now, Kind.CHECKPOINT, say.checkpoint(lane.name, position), shard=lane.name,
+                now,
+                Kind.CHECKPOINT,
+                say.checkpoint(lane.name, position),
+                shard=lane.name,
                 sequence_number=position,
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import narration as say
 from ..concurrency import ACCOUNT_REASON
 from ..items import Item
@@ -32,7 +34,7 @@ class SyncSource(Source):
             self.rec.throttles += 1
             reason = ACCOUNT_REASON if result == SCALING else result
             if self.tracer is not None:
-                extra = {"cause": "scaling-rate"} if result == SCALING else {}
+                extra: dict[str, Any] = {"cause": "scaling-rate"} if result == SCALING else {}
                 self.tracer.emit(
                     now,
                     Kind.THROTTLE,

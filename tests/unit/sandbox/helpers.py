@@ -48,9 +48,20 @@ def of(result: Result, kind: Kind, **detail: Any) -> list[TraceEvent]:
             continue
         ok = True
         for key, value in detail.items():
-            actual = getattr(event, key) if hasattr(event, key) and key != "detail" else event.detail.get(key)
+            actual = (
+                getattr(event, key)
+                if hasattr(event, key) and key != "detail"
+                else event.detail.get(key)
+            )
             if actual != value:
                 ok = False
         if ok:
             found.append(event)
     return found
+
+
+def listed(event: TraceEvent, key: str) -> list[Any]:
+    """Return a list-valued detail of an event."""
+    value = event.detail[key]
+    assert isinstance(value, list)
+    return value

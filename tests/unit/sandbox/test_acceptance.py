@@ -6,7 +6,7 @@ import pytest
 
 from course.sandbox import Kind, ScenarioError
 
-from .helpers import PRESETS, of, preset, run, run_dict
+from .helpers import PRESETS, listed, of, preset, run, run_dict
 
 
 def test_every_listed_preset_exists_and_runs() -> None:
@@ -24,7 +24,9 @@ def test_every_listed_preset_exists_and_runs() -> None:
 def test_s1_cold_then_warm_reuses_the_environment_with_its_tmp() -> None:
     result = run("cold-then-warm")
     inits = of(result, Kind.INIT)
-    assert len(inits) == 1 and inits[0].request == "first" and inits[0].detail["duration_ms"] == 400
+    assert len(inits) == 1
+    assert inits[0].request == "first"
+    assert inits[0].detail["duration_ms"] == 400
     thaw = of(result, Kind.THAW)
     assert [(e.request, e.env) for e in thaw] == [("second", inits[0].env)]
     invokes = of(result, Kind.INVOKE)
@@ -36,7 +38,8 @@ def test_s1_cold_then_warm_reuses_the_environment_with_its_tmp() -> None:
 def test_s2_simultaneous_requests_get_one_environment_each() -> None:
     result = run("two-simultaneous-requests")
     metrics = result.metrics
-    assert metrics.cold_starts == 2 and metrics.peak_concurrency == 2
+    assert metrics.cold_starts == 2
+    assert metrics.peak_concurrency == 2
     envs = {e.env for e in of(result, Kind.INIT)}
     assert len(envs) == 2
     assert [e.env in envs for e in of(result, Kind.THAW, request="c")] == [True]
@@ -58,7 +61,11 @@ def test_s26_shutdown_gives_the_external_extension_the_rest_of_two_seconds() -> 
 
 def test_idle_expiry_reclaims_the_environment_and_the_next_request_is_cold() -> None:
     result = run("idle-expiry")
-    kinds = [(e.kind, e.time_ms) for e in result.events if e.kind in (Kind.INIT, Kind.THAW, Kind.SHUTDOWN)]
+    kinds = [
+        (e.kind, e.time_ms)
+        for e in result.events
+        if e.kind in (Kind.INIT, Kind.THAW, Kind.SHUTDOWN)
+    ]
     assert kinds[:4] == [
         (Kind.INIT, 0),
         (Kind.THAW, 60_000),
@@ -102,7 +109,8 @@ def test_s4_timeout_resets_the_environment_but_keeps_tmp() -> None:
     assert response.detail["X-Amz-Function-Error"] == "Unhandled"
     assert len(of(result, Kind.RESET)) == 1
     (reinit,) = of(result, Kind.INIT, request="after")
-    assert reinit.env == timeout.env and reinit.detail["reinit"] is True
+    assert reinit.env == timeout.env
+    assert reinit.detail["reinit"] is True
     (after,) = of(result, Kind.INVOKE, request="after")
     assert after.detail["tmp_cache"] == "hit"
     assert after.detail["duration_ms"] == 400 + 100 + 5  # re-init counts inside the invoke
@@ -113,7 +121,8 @@ def test_s5_init_over_ten_seconds_is_retried_inside_the_invocation() -> None:
     (cut,) = of(result, Kind.INIT_TIMEOUT)
     assert cut.time_ms == 10_000
     (invoke,) = of(result, Kind.INVOKE)
-    assert invoke.time_ms == 10_000 and invoke.detail["duration_ms"] == 12_000 + 500
+    assert invoke.time_ms == 10_000
+    assert invoke.detail["duration_ms"] == 12_000 + 500
     assert result.metrics.latency_p50_ms == 10_000 + 12_000 + 500
     short = run("slow-init", {"Function": {"Timeout": 12}})
     assert short.metrics.timeouts == 1
@@ -128,7 +137,8 @@ def test_s5_init_over_ten_seconds_is_retried_inside_the_invocation() -> None:
             "Source": {"Qualifier": "live"},
         },
     )
-    assert provisioned.metrics.latency_p50_ms == 500 and provisioned.metrics.cold_starts == 0
+    assert provisioned.metrics.latency_p50_ms == 500
+    assert provisioned.metrics.cold_starts == 0
 
 
 def test_s6_reserved_concurrency_throttles_the_rest_of_a_burst() -> None:
@@ -139,7 +149,8 @@ def test_s6_reserved_concurrency_throttles_the_rest_of_a_burst() -> None:
     assert {e.detail["Reason"] for e in throttles} == {
         "ReservedFunctionConcurrentInvocationLimitExceeded"
     }
-    assert result.metrics.invocations == 5 and result.metrics.retries == 0
+    assert result.metrics.invocations == 5
+    assert result.metrics.retries == 0
     retried = run("reserved-concurrency-burst", {"Client": {"RetryMode": "legacy"}})
     assert retried.metrics.retries > 0
     assert retried.metrics.succeeded > 5
@@ -153,7 +164,8 @@ def test_s7_reserved_concurrency_zero_throttles_sync_and_fails_async_without_ret
     assert result.metrics.invocations == 0
     assert of(result, Kind.OFFER)[0].detail["status"] == 202
     sync = run("reserved-concurrency-zero", {"Source": {"Type": "sync"}})
-    assert sync.metrics.throttled == 1 and sync.metrics.invocations == 0
+    assert sync.metrics.throttled == 1
+    assert sync.metrics.invocations == 0
 
 
 def test_s25_scaling_adds_at_most_a_thousand_environments_per_ten_seconds() -> None:
@@ -186,7 +198,8 @@ def test_s24_provisioned_concurrency_serves_ten_and_five_spill_over() -> None:
         "provisioned-concurrency"
     }
     metrics = result.metrics
-    assert metrics.warm_starts == 10 and metrics.cold_starts == 5
+    assert metrics.warm_starts == 10
+    assert metrics.cold_starts == 5
     assert metrics.provisioned_spillover_invocations == 5
     assert metrics.provisioned_cost_usd > 0
 
@@ -206,10 +219,42 @@ def test_s23_weighted_alias_sends_about_a_tenth_to_version_two() -> None:
 @pytest.mark.parametrize(
     ("aliases", "field"),
     [
-        ({"live": {"FunctionVersion": "$LATEST", "RoutingConfig": {"AdditionalVersionWeights": {"2": 0.1}}}}, "Function.Aliases.live.FunctionVersion"),
-        ({"live": {"FunctionVersion": "1", "RoutingConfig": {"AdditionalVersionWeights": {"$LATEST": 0.1}}}}, "Function.Aliases.live.RoutingConfig.AdditionalVersionWeights.$LATEST"),
-        ({"live": {"FunctionVersion": "1", "RoutingConfig": {"AdditionalVersionWeights": {"2": 0.1, "3": 0.1}}}}, "Function.Aliases.live.RoutingConfig.AdditionalVersionWeights"),
-        ({"live": {"FunctionVersion": "1", "RoutingConfig": {"AdditionalVersionWeights": {"2": 1.5}}}}, "Function.Aliases.live.RoutingConfig.AdditionalVersionWeights.2"),
+        (
+            {
+                "live": {
+                    "FunctionVersion": "$LATEST",
+                    "RoutingConfig": {"AdditionalVersionWeights": {"2": 0.1}},
+                }
+            },
+            "Function.Aliases.live.FunctionVersion",
+        ),
+        (
+            {
+                "live": {
+                    "FunctionVersion": "1",
+                    "RoutingConfig": {"AdditionalVersionWeights": {"$LATEST": 0.1}},
+                }
+            },
+            "Function.Aliases.live.RoutingConfig.AdditionalVersionWeights.$LATEST",
+        ),
+        (
+            {
+                "live": {
+                    "FunctionVersion": "1",
+                    "RoutingConfig": {"AdditionalVersionWeights": {"2": 0.1, "3": 0.1}},
+                }
+            },
+            "Function.Aliases.live.RoutingConfig.AdditionalVersionWeights",
+        ),
+        (
+            {
+                "live": {
+                    "FunctionVersion": "1",
+                    "RoutingConfig": {"AdditionalVersionWeights": {"2": 1.5}},
+                }
+            },
+            "Function.Aliases.live.RoutingConfig.AdditionalVersionWeights.2",
+        ),
     ],
 )
 def test_s23_invalid_weighted_aliases_are_rejected(aliases: dict[str, object], field: str) -> None:
@@ -230,7 +275,8 @@ def test_s3_function_error_is_http_200_with_the_error_header_and_no_retry() -> N
     assert response.detail["X-Amz-Function-Error"] == "Unhandled"
     assert response.detail["X-Amz-Executed-Version"] == "$LATEST"
     assert response.detail["errorType"] == "ValueError"
-    assert result.metrics.invocations == 1 and result.metrics.retries == 0  # even with boto3 legacy
+    assert result.metrics.invocations == 1
+    assert result.metrics.retries == 0
 
 
 def test_sync_client_read_timeout_runs_the_function_once_per_sdk_attempt() -> None:
@@ -241,7 +287,8 @@ def test_sync_client_read_timeout_runs_the_function_once_per_sdk_attempt() -> No
     assert len(of(result, Kind.CLIENT_TIMEOUT)) == 5
     assert metrics.failed == 1
     patient = run("sync-client-retries", {"Client": {"ReadTimeoutSeconds": 120}})
-    assert patient.metrics.invocations == 1 and patient.metrics.succeeded == 1
+    assert patient.metrics.invocations == 1
+    assert patient.metrics.succeeded == 1
 
 
 # --- §6 async --------------------------------------------------------------------------------
@@ -253,7 +300,8 @@ def test_s8_async_retries_after_about_one_then_two_minutes_then_records_the_fail
     assert [e.attempt for e in invokes] == [1, 2, 3]
     ends = [e.time_ms + int(str(e.detail["duration_ms"])) for e in invokes]
     starts = [e.time_ms for e in invokes]
-    assert starts[1] - ends[0] == 60_000 and starts[2] - ends[1] == 120_000
+    assert starts[1] - ends[0] == 60_000
+    assert starts[2] - ends[1] == 120_000
     (record,) = of(result, Kind.DESTINATION)
     assert record.detail["condition"] == "RetriesExhausted"
     assert record.detail["approximateInvokeCount"] == 3
@@ -280,7 +328,8 @@ def test_s10_success_on_the_second_attempt_sends_a_success_record() -> None:
     assert [(r.detail["condition"], r.detail["approximateInvokeCount"]) for r in records] == [
         ("Success", 2)
     ]
-    assert result.metrics.success_destinations == 1 and result.metrics.dead_lettered == {}
+    assert result.metrics.success_destinations == 1
+    assert result.metrics.dead_lettered == {}
 
 
 def test_s11_event_older_than_max_age_is_discarded_instead_of_retried() -> None:
@@ -295,11 +344,14 @@ def test_s11_event_older_than_max_age_is_discarded_instead_of_retried() -> None:
 def test_s12_async_throttles_are_retried_without_using_error_retries() -> None:
     result = run("async-throttling")
     metrics = result.metrics
-    assert metrics.succeeded == 20 and metrics.peak_concurrency == 1
-    assert metrics.throttles > 0 and metrics.retries == 0
+    assert metrics.succeeded == 20
+    assert metrics.peak_concurrency == 1
+    assert metrics.throttles > 0
+    assert metrics.retries == 0
     assert metrics.horizon_ms < 6 * 3_600_000
     delays = [int(str(e.detail["delay_ms"])) for e in of(result, Kind.THROTTLE)]
-    assert min(delays) == 1_000 and max(delays) <= 300_000
+    assert min(delays) == 1_000
+    assert max(delays) <= 300_000
     short = run(
         "async-throttling", {"Function": {"EventInvokeConfig": {"MaximumEventAgeInSeconds": 60}}}
     )
@@ -310,14 +362,16 @@ def test_s12_async_throttles_are_retried_without_using_error_retries() -> None:
 def test_s13_idempotency_turns_a_duplicate_delivery_into_no_duplicate_side_effect() -> None:
     result = run("async-duplicate-idempotency")
     metrics = result.metrics
-    assert metrics.side_effects == 1 and metrics.duplicate_side_effects == 0
+    assert metrics.side_effects == 1
+    assert metrics.duplicate_side_effects == 0
     errors = [e.detail.get("error_type") for e in of(result, Kind.INVOKE, outcome="error")]
     assert errors == ["IdempotencyAlreadyInProgressError"]
     assert len(of(result, Kind.IDEMPOTENT_HIT)) == 1
     data = preset("async-duplicate-idempotency")
     del data["Idempotency"]
     plain = run_dict(data)
-    assert plain.metrics.side_effects == 2 and plain.metrics.duplicate_side_effects == 1
+    assert plain.metrics.side_effects == 2
+    assert plain.metrics.duplicate_side_effects == 1
 
 
 # --- §7 SQS ----------------------------------------------------------------------------------
@@ -327,9 +381,9 @@ def test_s14_poison_message_fails_the_whole_batch_until_redrive() -> None:
     result = run("sqs-poison-message")
     batches = of(result, Kind.BATCH_START)
     assert len(batches) == 5
-    assert all(len(list(b.detail["batch"])) == 10 for b in batches)  # type: ignore[call-overload]
+    assert all(len(listed(b, "batch")) == 10 for b in batches)
     assert [b.time_ms for b in batches] == [0, 180_000, 360_000, 540_000, 720_000]
-    assert list(batches[1].detail["receive_counts"]) == [2] * 10  # type: ignore[call-overload]
+    assert listed(batches[1], "receive_counts") == [2] * 10
     redriven = {e.request for e in of(result, Kind.DLQ)}
     assert "msg-4" in redriven
     assert result.metrics.duplicate_side_effects > 0  # the good ones were reprocessed
@@ -338,18 +392,25 @@ def test_s14_poison_message_fails_the_whole_batch_until_redrive() -> None:
 def test_s15_partial_batch_deletes_nine_and_redrives_the_poison_after_five_receives() -> None:
     result = run("sqs-partial-batch")
     first = of(result, Kind.BATCH_RESULT)[0]
-    assert len(list(first.detail["deleted"])) == 9  # type: ignore[call-overload]
+    assert len(listed(first, "deleted")) == 9
     assert first.detail["failed"] == ["msg-4"]
     again = of(result, Kind.VISIBLE_AGAIN)
-    assert again[0].time_ms == 180_000 and {e.request for e in again} == {"msg-4"}
+    assert again[0].time_ms == 180_000
+    assert {e.request for e in again} == {"msg-4"}
     (dlq,) = of(result, Kind.DLQ)
-    assert dlq.request == "msg-4" and dlq.detail["ApproximateReceiveCount"] == 5
-    assert result.metrics.invocations == 5 and result.metrics.succeeded == 9
+    assert dlq.request == "msg-4"
+    assert dlq.detail["ApproximateReceiveCount"] == 5
+    assert result.metrics.invocations == 5
+    assert result.metrics.succeeded == 9
 
 
 def test_s16_partial_batch_edge_cases() -> None:
     result = run("sqs-partial-batch-edge-cases")
-    outcome = {e.time_ms // 20_000 * 20_000: e.outcome for e in of(result, Kind.BATCH_RESULT) if e.time_ms < 80_000}
+    outcome = {
+        e.time_ms // 20_000 * 20_000: e.outcome
+        for e in of(result, Kind.BATCH_RESULT)
+        if e.time_ms < 80_000
+    }
     assert outcome == {0: "ok", 20_000: "ok", 40_000: "failed", 60_000: "failed"}
     returned = {e.request for e in of(result, Kind.VISIBLE_AGAIN)}
     assert returned == {f"msg-{n}" for n in range(21, 41)}
@@ -376,19 +437,21 @@ def test_s16_each_partial_response_shape(response: object, deleted: int) -> None
     data["Traffic"] = {"Bursts": [{"AtMs": 0, "Count": 10}]}
     data["Faults"] = [{"Effect": "response", "Response": response, "Match": {"Attempts": [1]}}]
     first = of(run_dict(data), Kind.BATCH_RESULT)[0]
-    assert len(list(first.detail["deleted"])) == deleted  # type: ignore[call-overload]
+    assert len(listed(first, "deleted")) == deleted
 
 
 def test_s17_fifo_keeps_each_group_in_order_and_groups_independent() -> None:
     result = run("sqs-fifo-ordering")
-    batches = [list(e.detail["batch"]) for e in of(result, Kind.BATCH_START)]  # type: ignore[call-overload]
+    batches = [listed(e, "batch") for e in of(result, Kind.BATCH_START)]
     a_batches = [b for b in batches if b[0].startswith("a")]
     assert a_batches[0] == ["a1", "a2", "a3"]
     assert a_batches[1] == ["a2", "a3", "a4"]  # retried before any later A message
     first_result = of(result, Kind.BATCH_RESULT)
     assert any(r.detail["deleted"] == ["a1"] for r in first_result)
-    b_times = [e.time_ms for e in of(result, Kind.BATCH_START) if list(e.detail["batch"])[0].startswith("b")]  # type: ignore[call-overload]
-    a_retry = [e.time_ms for e in of(result, Kind.BATCH_START) if list(e.detail["batch"])[:1] == ["a2"]]  # type: ignore[call-overload]
+    b_times = [
+        e.time_ms for e in of(result, Kind.BATCH_START) if listed(e, "batch")[0].startswith("b")
+    ]
+    a_retry = [e.time_ms for e in of(result, Kind.BATCH_START) if listed(e, "batch")[:1] == ["a2"]]
     assert b_times[1] < a_retry[0]  # B carries on while A waits
     assert result.metrics.peak_concurrency <= 2
     assert result.metrics.succeeded == 7
@@ -429,13 +492,25 @@ def test_s19_retry_limit_discards_the_batch_with_a_metadata_record() -> None:
         "batchSize": 100,
     }
     assert batches[3].detail["first_sequence"] == "101"
-    assert result.metrics.succeeded == 10 and result.metrics.dead_lettered == {"OnFailure": 1}
+    assert result.metrics.succeeded == 10
+    assert result.metrics.dead_lettered == {"OnFailure": 1}
 
 
 def test_s20_bisect_splits_down_to_the_poison_record() -> None:
     result = run("kinesis-bisect")
-    spans = [(b.detail["first_sequence"], b.detail["last_sequence"]) for b in of(result, Kind.BATCH_START)]
-    assert spans == [("1", "8"), ("1", "4"), ("5", "8"), ("5", "6"), ("5", "5"), ("6", "6"), ("7", "8")]
+    spans = [
+        (b.detail["first_sequence"], b.detail["last_sequence"])
+        for b in of(result, Kind.BATCH_START)
+    ]
+    assert spans == [
+        ("1", "8"),
+        ("1", "4"),
+        ("5", "8"),
+        ("5", "6"),
+        ("5", "5"),
+        ("6", "6"),
+        ("7", "8"),
+    ]
     assert result.metrics.retries == 0  # splits don't consume retries
     (record,) = of(result, Kind.DESTINATION)
     assert record.detail["KinesisBatchInfo"]["startSequenceNumber"] == "6"  # type: ignore[index]
@@ -444,7 +519,10 @@ def test_s20_bisect_splits_down_to_the_poison_record() -> None:
 
 def test_s21_checkpoint_at_the_lowest_failed_sequence_number() -> None:
     result = run("kinesis-checkpoint")
-    spans = [(b.detail["first_sequence"], b.detail["last_sequence"]) for b in of(result, Kind.BATCH_START)]
+    spans = [
+        (b.detail["first_sequence"], b.detail["last_sequence"])
+        for b in of(result, Kind.BATCH_START)
+    ]
     assert spans == [("1", "10"), ("4", "10")]
     assert [c.detail["sequence_number"] for c in of(result, Kind.CHECKPOINT)] == ["3", "10"]
     assert result.metrics.duplicate_side_effects == 5  # 5, 6, 8, 9 and 10 ran twice
@@ -465,7 +543,9 @@ def test_s21_checkpoint_at_the_lowest_failed_sequence_number() -> None:
             ]
         },
     )
-    spans = [(b.detail["first_sequence"], b.detail["last_sequence"]) for b in of(null, Kind.BATCH_START)]
+    spans = [
+        (b.detail["first_sequence"], b.detail["last_sequence"]) for b in of(null, Kind.BATCH_START)
+    ]
     assert spans == [("1", "10"), ("1", "10")]
 
 
@@ -485,10 +565,13 @@ def test_s22_parallelization_factor_allows_two_batches_per_shard() -> None:
 
 def test_s27_connections_beyond_max_fail_without_a_proxy_and_wait_with_one() -> None:
     direct = run("rds-proxy", metrics_only=True).metrics
-    assert direct.db_errors == 200 and direct.failed == 200 and direct.succeeded == 100
+    assert direct.db_errors == 200
+    assert direct.failed == 200
+    assert direct.succeeded == 100
     assert direct.db_peak_connections == 100
     pooled = run("rds-proxy", {"Database": {"Proxy": {"Enabled": True}}})
-    assert pooled.metrics.failed == 0 and pooled.metrics.db_peak_connections == 100
+    assert pooled.metrics.failed == 0
+    assert pooled.metrics.db_peak_connections == 100
     assert len(of(pooled, Kind.DB_WAIT)) == 200
     impatient = run(
         "rds-proxy", {"Database": {"Proxy": {"Enabled": True, "ConnectionBorrowTimeout": 1}}}

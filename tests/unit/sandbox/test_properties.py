@@ -81,7 +81,9 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
 
 @SETTINGS
 @given(scenarios())
-def test_same_seed_gives_the_same_trace_and_metrics_only_the_same_metrics(data: dict[str, Any]) -> None:
+def test_same_seed_gives_the_same_trace_and_metrics_only_the_same_metrics(
+    data: dict[str, Any],
+) -> None:
     first = run_dict(data)
     second = run_dict(data)
     assert first.events == second.events
@@ -137,17 +139,25 @@ def test_every_offered_item_ends_in_exactly_one_terminal_place(data: dict[str, A
     assert terminal["unfinished"] == 0
     assert sum(terminal.values()) == metrics.requests_offered
     assert (
-        metrics.succeeded + metrics.failed + metrics.throttled + metrics.discarded
+        metrics.succeeded
+        + metrics.failed
+        + metrics.throttled
+        + metrics.discarded
         + terminal["dead-lettered"]
         == metrics.requests_offered
     )
 
 
-def _poisson(rate: float, mean_ms: int, count: int, reserved: int | None, seed: int) -> dict[str, Any]:
+def _poisson(
+    rate: float, mean_ms: int, count: int, reserved: int | None, seed: int
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "seed": seed,
         "Function": {"Timeout": 900},
-        "Code": {"InitDurationMs": 0, "DurationMs": {"Distribution": "exponential", "MeanMs": mean_ms}},
+        "Code": {
+            "InitDurationMs": 0,
+            "DurationMs": {"Distribution": "exponential", "MeanMs": mean_ms},
+        },
         "Traffic": {"Rates": [{"Kind": "poisson", "PerSecond": rate, "Count": count}]},
     }
     if reserved is not None:
@@ -161,7 +171,9 @@ def _poisson(rate: float, mean_ms: int, count: int, reserved: int | None, seed: 
     mean_ms=st.integers(50, 2_000),
     seed=st.integers(0, 1_000),
 )
-def test_littles_law_holds_for_unthrottled_sync_traffic(rate: float, mean_ms: int, seed: int) -> None:
+def test_littles_law_holds_for_unthrottled_sync_traffic(
+    rate: float, mean_ms: int, seed: int
+) -> None:
     metrics = run_dict(_poisson(rate, mean_ms, 20_000, None, seed), metrics_only=True).metrics
     arrival_rate = metrics.requests_offered / metrics.horizon_ms  # per ms
     # L = λW: average busy environments = arrival rate × mean time in the function.
