@@ -38,6 +38,7 @@ class QuestionItem:
     stem_html: str
     choices: list[ChoiceItem]
     errors: list[str] = field(default_factory=list)
+    partial_credit: bool = False
 
     @property
     def is_multiple(self) -> bool:
@@ -49,7 +50,9 @@ class QuestionItem:
 
     @property
     def instruction(self) -> str:
-        return f"Select {self.pick}." if self.is_multiple else "Choose one."
+        if not self.is_multiple:
+            return "Choose one."
+        return f"Select up to {self.pick}." if self.partial_credit else f"Select {self.pick}."
 
 
 def field_name(question_key: str) -> str:
@@ -63,6 +66,7 @@ def question_item(
     selected: Sequence[str] = (),
     errors: Sequence[str] = (),
     name: str | None = None,
+    partial_credit: bool = False,
 ) -> QuestionItem:
     """Return what a template needs to draw `question` as an unanswered form fieldset."""
     name = name or field_name(question["key"])
@@ -83,6 +87,7 @@ def question_item(
             for choice in question["choices"]
         ],
         errors=list(errors),
+        partial_credit=partial_credit,
     )
 
 
@@ -104,11 +109,13 @@ class AttemptAnswersForm(forms.Form):
         *,
         questions: Sequence[QuestionSnapshot],
         complete: bool,
+        partial_credit: bool = False,
         saved: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         super().__init__(data)
         self.questions = list(questions)
         self.complete = complete
+        self.partial_credit = partial_credit
         self.saved = saved or {}
         for question in self.questions:
             self.fields[field_name(question["key"])] = _choice_field(question)
@@ -119,7 +126,9 @@ class AttemptAnswersForm(forms.Form):
             name = field_name(question["key"])
             if name not in cleaned:
                 continue
-            problem = answer_problem(question, cleaned[name], complete=self.complete)
+            problem = answer_problem(
+                question, cleaned[name], complete=self.complete, partial_credit=self.partial_credit
+            )
             if problem:
                 self.add_error(name, problem)
         return cleaned
@@ -147,7 +156,15 @@ class AttemptAnswersForm(forms.Form):
                 errors = [str(error) for error in self.errors.get(name, [])]
             else:
                 selected = list(self.saved.get(question["key"], []))
-            items.append(question_item(question, number=number, selected=selected, errors=errors))
+            items.append(
+                question_item(
+                    question,
+                    number=number,
+                    selected=selected,
+                    errors=errors,
+                    partial_credit=self.partial_credit,
+                )
+            )
         return items
 
     def problem_numbers(self) -> list[int]:

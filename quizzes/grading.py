@@ -8,8 +8,10 @@ Scoring rules (also in docs/scoring.md):
   1 if the selection is exactly the set of correct choices, otherwise 0.
 - **Multiple response, partial credit** (a per-quiz option, `partial_credit: true`):
   ``max(0, (correct selected - wrong selected) / pick)``, where `pick` is the number of correct
-  choices. Selecting more than `pick` choices scores 0, so "tick everything" never pays.
-  Single-answer questions stay 1 or 0.
+  choices. Selecting more than `pick` choices scores 0, so "tick everything" never pays. In such
+  a quiz a learner may select *up to* `pick` choices (at least one), so leaving out a choice they
+  are unsure of is a real option: with pick 2, one right choice alone earns 0.5, one right and
+  one wrong earn 0. Single-answer questions stay 1 or 0.
 - Unanswered questions and unknown choice keys earn nothing (an unknown key counts as a wrong
   selection).
 - **Pass**: the percentage ``100 * score / maximum`` is at least the quiz's pass mark.
@@ -103,12 +105,17 @@ def score_question(
 
 
 def answer_problem(
-    question: QuestionSnapshot, chosen: Collection[str], *, complete: bool
+    question: QuestionSnapshot,
+    chosen: Collection[str],
+    *,
+    complete: bool,
+    partial_credit: bool = False,
 ) -> str | None:
     """Return what is wrong with an answer, in words for the learner, or None if it is fine.
 
     With `complete=False` an answer may be partial (a saved draft); with `complete=True` it must
-    select exactly as many choices as the question asks for.
+    select exactly as many choices as the question asks for, or, under partial credit, at least
+    one and at most that many.
     """
     known = {choice["key"] for choice in question["choices"]}
     if any(key not in known for key in chosen):
@@ -118,6 +125,8 @@ def answer_problem(
     pick = question["pick"]
     if len(chosen) > pick:
         return f"Select only {pick} choices." if pick > 1 else "Select only one choice."
+    if complete and partial_credit and question["kind"] == MULTIPLE:
+        return None if chosen else f"Select at least one choice (up to {pick})."
     if complete and len(chosen) < pick:
         if pick == 1:
             return "Choose an answer."

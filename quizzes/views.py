@@ -391,7 +391,10 @@ def attempt_detail(
     if not attempt.is_open:
         return redirect(attempt.result_url())
     form = AttemptAnswersForm(
-        questions=attempt.snapshot["questions"], complete=False, saved=attempt.answers
+        questions=attempt.snapshot["questions"],
+        partial_credit=attempt.snapshot["partial_credit"],
+        complete=False,
+        saved=attempt.answers,
     )
     return _attempt_form_response(request, attempt, form)
 
@@ -407,11 +410,14 @@ def attempt_save(
         if request.htmx:
             return render(request, "quizzes/attempt_form.html#save-status", {"closed": True})
         return redirect(attempt.result_url())
-    form = AttemptAnswersForm(request.POST, questions=attempt.snapshot["questions"], complete=False)
-    form.is_valid()
-    attempt = services.save_answers(
-        attempt_id=attempt.pk, answers=form.valid_answers(), now=timezone.now()
+    form = AttemptAnswersForm(
+        request.POST,
+        questions=attempt.snapshot["questions"],
+        partial_credit=attempt.snapshot["partial_credit"],
+        complete=False,
     )
+    form.is_valid()
+    services.save_answers(attempt_id=attempt.pk, answers=form.valid_answers(), now=timezone.now())
     if request.htmx:
         return render(
             request,
@@ -433,9 +439,14 @@ def attempt_submit(
     attempt = _get_attempt(request, module_slug, quiz_slug, attempt_id)
     if not attempt.is_open:
         return redirect(attempt.result_url())
-    form = AttemptAnswersForm(request.POST, questions=attempt.snapshot["questions"], complete=True)
+    form = AttemptAnswersForm(
+        request.POST,
+        questions=attempt.snapshot["questions"],
+        partial_credit=attempt.snapshot["partial_credit"],
+        complete=True,
+    )
     if not form.is_valid():
-        attempt = services.save_answers(
+        services.save_answers(
             attempt_id=attempt.pk, answers=form.valid_answers(), now=timezone.now()
         )
         return _attempt_form_response(request, attempt, form)

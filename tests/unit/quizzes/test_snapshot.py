@@ -55,7 +55,9 @@ def test_allocate_never_exceeds_a_topic_nor_the_count(count, topics):
 
 
 def test_draw_all_asks_every_question_of_the_topics_once():
-    drawn = draw_questions(pool({"a": 3, "b": 2, "c": 4}), topics=[Topic("a"), Topic("b")], count=None, rng=Random(1))
+    drawn = draw_questions(
+        pool({"a": 3, "b": 2, "c": 4}), topics=[Topic("a"), Topic("b")], count=None, rng=Random(1)
+    )
     assert sorted(q["key"] for q in drawn) == ["a-0", "a-1", "a-2", "b-0", "b-1"]
 
 
@@ -91,7 +93,11 @@ def test_the_same_seed_builds_the_same_snapshot_and_leaves_the_pool_alone():
     assert len(first["questions"]) == 5
     assert bank == before
     orders = {
-        tuple(c["key"] for q in build_snapshot(bank, seed=s, **kwargs)["questions"] for c in q["choices"])
+        tuple(
+            c["key"]
+            for q in build_snapshot(bank, seed=s, **kwargs)["questions"]
+            for c in q["choices"]
+        )
         for s in range(5)
     }
     assert len(orders) > 1

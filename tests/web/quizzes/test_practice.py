@@ -184,7 +184,9 @@ def test_a_learner_keeps_every_try_as_a_row(client):
     _, (lesson,), (question,) = make_bank(questions=1)
     answer(client, lesson, question, ["b"])
     answer(client, lesson, question, ["a"])
-    rows = list(PracticeAnswer.objects.order_by("answered_at", "pk").values_list("chosen", "correct"))
+    rows = list(
+        PracticeAnswer.objects.order_by("answered_at", "pk").values_list("chosen", "correct")
+    )
     assert rows == [(["b"], False), (["a"], True)]
 
 
@@ -265,4 +267,3 @@ def test_an_answer_for_a_retired_question_is_refused_politely(client):
     html = response.content.decode()
     assert "There are no practice questions here yet." in html
     assert "no longer part of this practice set" in html
-

@@ -1,0 +1,112 @@
+"""`manage.py loadcourse`: validate everything, write all or nothing, keep progress."""
+
+from __future__ import annotations
+
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from course.models import Lesson, LessonProgress, Module, ScenarioPreset
+from quizzes.models import Question
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+LESSONS = "lambda-best-practices/lessons"
+
+
+@pytest.fixture
+def content(tmp_path):
+    """A private copy of the real content folder that a test may break."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    return tmp_path / "content"
+
+
+def load(path: Path) -> str:
+    out = StringIO()
+    call_command("loadcourse", str(path), stdout=out)
+    return out.getvalue()
+
+
+def test_loading_the_course_reports_what_it_wrote(content):
+    report = load(content)
+    assert "13 lessons" in report
+    assert Lesson.objects.filter(is_active=True).count() == 13
+    assert Question.objects.filter(is_active=True).count() >= 60
+    assert ScenarioPreset.objects.count() >= 15
+
+
+def test_loading_twice_changes_nothing(content):
+    load(content)
+    before = list(Lesson.objects.values_list("pk", "slug", "html", "checksum"))
+    load(content)
+    assert list(Lesson.objects.values_list("pk", "slug", "html", "checksum")) == before
+
+
+def test_a_broken_file_is_reported_with_file_and_line_and_changes_nothing(content):
+    load(content)
+    before = list(Lesson.objects.values_list("pk", "title", "html"))
+    lesson = content / LESSONS / "03-function-code.md"
+    text = lesson.read_text()
+    lesson.write_text(text.replace("::: analogy oven", "::: analogy microwave", 1))
+    other = content / LESSONS / "01-execution-environment-lifecycle.md"
+    other.write_text(other.read_text().replace("title:", "titel:", 1))
+    line = text.splitlines().index("::: analogy oven") + 1
+    with pytest.raises(CommandError) as error:
+        load(content)
+    message = str(error.value)
+    assert f"{LESSONS}/03-function-code.md:{line}:" in message
+    assert "microwave" in message
+    assert f"{LESSONS}/01-execution-environment-lifecycle.md:" in message
+    assert "titel" in message
+    assert list(Lesson.objects.values_list("pk", "title", "html")) == before
+
+
+def test_a_changed_lesson_updates_in_place(content):
+    load(content)
+    lesson = Lesson.objects.get(slug="streams")
+    path = content / LESSONS / "11-streams.md"
+    path.write_text(path.read_text() + "\n\nA brand new closing paragraph.\n")
+    load(content)
+    updated = Lesson.objects.get(slug="streams")
+    assert updated.pk == lesson.pk
+    assert "A brand new closing paragraph." in updated.html
+
+
+def test_a_removed_lesson_stops_showing_and_progress_elsewhere_is_kept(content, client):
+    load(content)
+    user = make_user()
+    kept = Lesson.objects.get(slug="function-code")
+    removed = Lesson.objects.get(slug="developing-with-kiro")
+    for lesson in (kept, removed):
+        LessonProgress.objects.create(
+            user=user, lesson=lesson, first_seen_at=kept.updated_at, last_seen_at=kept.updated_at
+        )
+    (content / LESSONS / "12-developing-with-kiro.md").unlink()
+    # The summary lesson and the Kiro questions refer to the removed lesson: drop them too.
+    shutil.rmtree(content / "lambda-best-practices/questions")
+    (content / "lambda-best-practices/questions").mkdir()
+    quizzes = content / "lambda-best-practices/quizzes.yaml"
+    if quizzes.exists():
+        quizzes.unlink()
+    report = load(content)
+    assert "lesson developing-with-kiro" in report
+    assert client.get(removed.get_absolute_url()).status_code == 404
+    assert LessonProgress.objects.filter(user=user).count() == 2
+    assert Lesson.objects.get(pk=kept.pk).is_active
+
+
+def test_check_only_validates_without_writing(content):
+    out = StringIO()
+    call_command("loadcourse", str(content), "--check", stdout=out)
+    assert "Content is valid" in out.getvalue()
+    assert not Module.objects.exists()
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="no such folder"):
+        load(tmp_path / "nope")
