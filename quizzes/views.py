@@ -54,7 +54,12 @@ def module_quizzes(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
         .annotate(question_count=Count("questions", filter=Q(questions__is_active=True)))
         .order_by("order")
     )
-    quizzes = list(Quiz.objects.active().filter(module=module).order_by("kind", "title"))
+    quizzes = list(
+        Quiz.objects.active()
+        .filter(module=module)
+        .select_related("module")
+        .order_by("kind", "title")
+    )
     question_lessons = dict(
         Question.objects.active().filter(module=module).values_list("pk", "lesson_id")
     )
