@@ -16,7 +16,7 @@ from django.db import transaction
 from course.models import User
 
 from . import grading
-from .models import Attempt, AttemptEvent, AttemptStatus, Question, Quiz
+from .models import Attempt, AttemptEvent, AttemptStatus, Question, QuestionQuerySet, Quiz
 from .snapshot import QuestionSnapshot, Topic, build_snapshot
 
 
@@ -33,18 +33,23 @@ def quiz_topics(quiz: Quiz) -> list[Topic]:
     return [Topic(str(item["lesson"]), int(item.get("weight", 1))) for item in quiz.topics]
 
 
-def question_pool(*, quiz: Quiz) -> list[QuestionSnapshot]:
-    """Return the active questions a quiz may draw from, as plain data."""
-    questions = (
-        Question.objects.active()
-        .filter(module_id=quiz.module_id, lesson__isnull=False)
-        .select_related("lesson")
-        .with_choices()
-    )
+def _pool_questions(quiz: Quiz) -> QuestionQuerySet:
+    questions = Question.objects.active().filter(module_id=quiz.module_id, lesson__isnull=False)
     topics = quiz_topics(quiz)
     if topics:
         questions = questions.filter(lesson__slug__in=[topic.lesson for topic in topics])
+    return questions
+
+
+def question_pool(*, quiz: Quiz) -> list[QuestionSnapshot]:
+    """Return the active questions a quiz may draw from, as plain data."""
+    questions = _pool_questions(quiz).select_related("lesson").with_choices()
     return [question.as_snapshot() for question in questions]
+
+
+def questions_per_attempt(*, quiz: Quiz) -> int:
+    """Return how many questions an attempt at `quiz` asks (one query when it asks them all)."""
+    return quiz.question_count or _pool_questions(quiz).count()
 
 
 def start_refusal(*, quiz: Quiz, attempts: Sequence[Attempt], now: datetime) -> str | None:

@@ -6,7 +6,8 @@ so the same pool, settings and seed always give the same snapshot.
 
 - **Draw.** A quiz names topics (lessons) with weights. With `count=None` every question of those
   topics is asked. Otherwise `count` is shared out in proportion to the weights (largest
-  remainder; ties go to the topic listed first); a topic with too few questions gives what it
+  remainder, ties broken at random: with 13 equal topics and 20 questions, which seven topics
+  get a second question varies between attempts); a topic with too few questions gives what it
   has and the rest is shared among the others the same way. Within a topic the questions are a
   random sample; the questions are then shuffled together.
 - **Shuffle.** Choices are shuffled per question; a `locked` choice ("All of the above") keeps
@@ -81,10 +82,17 @@ def shuffle_choices(choices: Sequence[ChoiceSnapshot], rng: Random) -> list[Choi
 
 
 def allocate(
-    count: int, weights: Mapping[str, int], available: Mapping[str, int]
+    count: int,
+    weights: Mapping[str, int],
+    available: Mapping[str, int],
+    rng: Random | None = None,
 ) -> dict[str, int]:
-    """Share `count` questions among topics by weight, never more than a topic has."""
+    """Share `count` questions among topics by weight, never more than a topic has.
+
+    Equal remainders go to the topic listed first, or to a random one when `rng` is given.
+    """
     alloc = dict.fromkeys(weights, 0)
+    tie_break = {topic: rng.random() if rng else 0.0 for topic in weights}
     usable = [topic for topic, weight in weights.items() if weight > 0]
     remaining = min(count, sum(available.get(topic, 0) for topic in usable))
     while remaining > 0:
@@ -93,7 +101,7 @@ def allocate(
         quotas = {t: remaining * weights[t] / total for t in open_topics}
         extra = {t: int(quotas[t]) for t in open_topics}
         leftover = remaining - sum(extra.values())
-        by_fraction = sorted(open_topics, key=lambda t: quotas[t] - extra[t], reverse=True)
+        by_fraction = sorted(open_topics, key=lambda t: (extra[t] - quotas[t], tie_break[t]))
         for topic in by_fraction[:leftover]:
             extra[topic] += 1
         for topic in open_topics:
@@ -119,7 +127,7 @@ def draw_questions(
         chosen = [question for questions in by_topic.values() for question in questions]
     else:
         weights = {topic.lesson: topic.weight for topic in topics}
-        shares = allocate(count, weights, {t: len(qs) for t, qs in by_topic.items()})
+        shares = allocate(count, weights, {t: len(qs) for t, qs in by_topic.items()}, rng)
         chosen = []
         for topic, questions in by_topic.items():
             chosen += rng.sample(questions, shares.get(topic, 0))

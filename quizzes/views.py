@@ -232,7 +232,7 @@ def _practice_context(
     else:
         selected: list[str] = []
         if errors and form is not None:
-            selected = form.data.getlist("choice")
+            selected = request.POST.getlist("choice")
         context["item"] = question_item(
             snapshot, number=position or index + 1, selected=selected, errors=errors, name="choice"
         )
@@ -359,7 +359,7 @@ def quiz_detail(
             "refusal": None
             if open_attempt
             else services.start_refusal(quiz=quiz, attempts=attempts, now=timezone.now()),
-            "question_count": quiz.question_count or len(services.question_pool(quiz=quiz)),
+            "question_count": services.questions_per_attempt(quiz=quiz),
         },
     )
 
@@ -470,9 +470,9 @@ def attempt_result(
         return redirect(attempt)
     quiz = attempt.quiz
     now = timezone.now()
-    review_open = quiz.review == ReviewPolicy.IMMEDIATE or (
-        quiz.closes_at is not None and now >= quiz.closes_at
-    )
+    # "After close": when the quiz window closes or, without one, at the attempt's deadline.
+    closes = quiz.closes_at or attempt.deadline
+    review_open = quiz.review == ReviewPolicy.IMMEDIATE or (closes is not None and now >= closes)
     result = grading.grade(attempt.snapshot, attempt.answers)
     reviews = [
         ReviewItem(number=number, question=question, result=question_result)

@@ -47,5 +47,6 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             "completed_count": len(completed),
             "lesson_count": lesson_count,
             "percent_done": round(100 * len(completed) / lesson_count) if lesson_count else 0,
+            "challenges_met": request.user.challenges.count(),
         },
     )

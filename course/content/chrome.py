@@ -79,8 +79,11 @@ def sandbox_embed(*, module: str, scenario: str, title: str, caption_html: str, 
         f'<div class="sandbox-embed" data-module="{escape(module)}" '
         f'data-scenario="{escape(scenario)}">\n'
         f'<p class="sandbox-embed__title">Sandbox: {escape(title)}</p>{caption}\n'
-        f'<p class="sandbox-embed__placeholder"><a class="sandbox-embed__link" '
-        f'href="{escape(url)}">Open this scenario in the sandbox</a></p>\n'
+        f'<p class="sandbox-embed__placeholder"><a class="button sandbox-embed__run" '
+        f'href="{escape(url)}" hx-get="{escape(url)}?embed=1" '
+        'hx-target="closest .sandbox-embed__placeholder" hx-swap="outerHTML">'
+        "Run it here</a> "
+        f'<a class="sandbox-embed__link" href="{escape(url)}">Open it in the full lab</a></p>\n'
         "</div>"
     )
 

@@ -134,5 +134,5 @@ def test_pages_use_a_fixed_number_of_queries(client, django_assert_num_queries, 
         )
     with django_assert_num_queries(4):
         assert client.get(reverse("course:search"), {"q": "lesson"}).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(reverse("profile")).status_code == 200

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from collections import Counter
 from random import Random
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizzes.snapshot import Topic, allocate, build_snapshot, draw_questions, shuffle_choices
+from quizzes.snapshot import (
+    QuestionSnapshot,
+    Topic,
+    allocate,
+    build_snapshot,
+    draw_questions,
+    shuffle_choices,
+)
 from tests.unit.quizzes.test_grading import choice, question
 
 
-def pool(per_topic: dict[str, int]):
+def pool(per_topic: dict[str, int]) -> list[QuestionSnapshot]:
     return [
         question(f"{topic}-{i}", topic=topic)
         for topic, count in per_topic.items()
@@ -80,7 +88,7 @@ def test_locked_choices_stay_put_and_others_move():
 def test_the_same_seed_builds_the_same_snapshot_and_leaves_the_pool_alone():
     bank = pool({"a": 6, "b": 6})
     before = [dict(q, choices=list(q["choices"])) for q in bank]
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "topics": [Topic("a"), Topic("b")],
         "count": 5,
         "module_slug": "m",
@@ -101,3 +109,11 @@ def test_the_same_seed_builds_the_same_snapshot_and_leaves_the_pool_alone():
         for s in range(5)
     }
     assert len(orders) > 1
+
+
+def test_equal_topics_share_the_extra_questions_at_random_per_seed():
+    weights = {f"t{i}": 1 for i in range(13)}
+    available = dict.fromkeys(weights, 8)
+    shares = [allocate(20, weights, available, Random(seed)) for seed in range(10)]
+    assert all(sum(s.values()) == 20 and set(s.values()) == {1, 2} for s in shares)
+    assert len({tuple(sorted(t for t, n in s.items() if n == 2)) for s in shares}) > 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from course.models import Module
 from quizzes.models import QuizKind
 from tests.factories import make_user
 from tests.quizzes_factories import make_bank, make_quiz
@@ -14,7 +15,7 @@ from tests.web.quizzes.test_practice import answer
 pytestmark = pytest.mark.django_db
 
 
-def module_url(module) -> str:
+def module_url(module: Module) -> str:
     return reverse("quizzes:module-quizzes", kwargs={"module_slug": module.slug})
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from quizzes.models import PracticeAnswer
+from course.models import Lesson
+from quizzes.models import PracticeAnswer, Question
 from quizzes.practice import SESSION_KEY
 from tests.factories import PASSWORD, make_user
 from tests.quizzes_factories import make_bank, make_question
@@ -18,19 +21,31 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def practice_url(lesson) -> str:
+def practice_url(lesson: Lesson) -> str:
     return reverse(
         "quizzes:practice-lesson",
         kwargs={"module_slug": lesson.module.slug, "lesson_slug": lesson.slug},
     )
 
 
-def answer(client: Client, lesson, question, chosen, *, htmx=False, seed=7, **extra):
+def answer(
+    client: Client,
+    lesson: Lesson | None,
+    question: Question,
+    chosen: list[str],
+    *,
+    htmx: bool = False,
+    seed: int = 7,
+    **extra: str,
+) -> Any:
+    assert lesson is not None
     data = {"question": question.key, "seed": seed, "choice": chosen, **extra}
-    return client.post(practice_url(lesson), data, **(HTMX if htmx else {}))
+    if htmx:
+        return client.post(practice_url(lesson), data, headers={"HX-Request": "true"})
+    return client.post(practice_url(lesson), data)
 
 
-def assert_no_answers_in(html: str, questions) -> None:
+def assert_no_answers_in(html: str, questions: Iterable[Question]) -> None:
     """Nothing in the page (text, attributes, scripts) says which choice is right, or why."""
     assert "correct" not in html.lower()
     assert "Because-" not in html
@@ -93,8 +108,8 @@ def test_a_wrong_answer_shows_every_explanation_and_the_sandbox_link(client):
     question = make_question(lesson, scenario_slug="cold-then-warm")
     response = answer(client, lesson, question, ["b"])
     assert response.status_code == 302
-    assert "answered=1" in response.url
-    html = client.get(response.url).content.decode()
+    assert "answered=1" in response["Location"]
+    html = client.get(response["Location"]).content.decode()
     assert "✗</span> Incorrect" in html
     for choice in question.choices.all():
         assert choice.explanation_html in html
@@ -115,6 +130,8 @@ def test_htmx_answer_returns_the_feedback_fragment_and_announces_it(client):
     assert "✓</span> Correct" in html
     assert 'hx-swap-oob="innerHTML"' in html
     assert "Correct. The explanation of every choice follows." in html
+    assert '<div id="practice-status" hx-swap-oob="true">' in html
+    assert "You have answered 1 of 2 questions; 1 right" in html
     assert "Next question" in html
 
 
@@ -240,7 +257,7 @@ def test_module_practice_draws_from_every_lesson(client):
     assert "Question 1 of 4" in html
     response = client.post(url, {"question": questions[1].key, "seed": 3, "choice": "a"})
     assert response.status_code == 302
-    assert response.url.startswith(url)
+    assert response["Location"].startswith(url)
 
 
 def test_practice_posts_need_a_csrf_token():

@@ -1,0 +1,138 @@
+"""Step mode: a learner's list of actions, replayed from the start into a scenario.
+
+The state is always a pure function of the actions: every step re-simulates from t = 0, so a
+shared URL (`?steps=invoke,wait:600000,invoke`) shows exactly the same run. Plain Python.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from course.sandbox import Kind, Scenario, simulate
+
+MAX_STEPS = 40
+MAX_BURST = 200
+WAITS_MS = {"1s": 1_000, "1min": 60_000, "10min": 600_000}
+
+
+class StepError(ValueError):
+    """A step token that cannot be understood; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One action: invoke, burst (count), wait (ms), break or fix."""
+
+    action: str
+    amount: int = 0
+
+    @property
+    def token(self) -> str:
+        """Return the step as written in the URL."""
+        return f"{self.action}:{self.amount}" if self.action in {"burst", "wait"} else self.action
+
+    @property
+    def label(self) -> str:
+        """Return the step in words."""
+        if self.action == "burst":
+            return f"Send a burst of {self.amount}"
+        if self.action == "wait":
+            return f"Wait {_duration_words(self.amount)}"
+        return {
+            "invoke": "Invoke once",
+            "break": "Break the function",
+            "fix": "Fix the function",
+        }[self.action]
+
+
+def _duration_words(ms: int) -> str:
+    if ms % 60_000 == 0:
+        minutes = ms // 60_000
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{ms / 1000:g} s"
+
+
+def parse_steps(text: str) -> list[Step]:
+    """Parse `invoke,burst:5,wait:60000,break,fix`; raise StepError naming a bad token."""
+    steps: list[Step] = []
+    for token in filter(None, (part.strip() for part in text.split(","))):
+        action, _, amount = token.partition(":")
+        if action in {"invoke", "break", "fix"} and not amount:
+            steps.append(Step(action))
+        elif action == "burst" and amount.isdigit() and 1 <= int(amount) <= MAX_BURST:
+            steps.append(Step("burst", int(amount)))
+        elif action == "wait" and amount.isdigit() and 1 <= int(amount) <= 86_400_000:
+            steps.append(Step("wait", int(amount)))
+        else:
+            raise StepError(
+                f"Step {token!r} is not understood: use invoke, burst:N (1–{MAX_BURST}), "
+                "wait:MS (1–86,400,000), break or fix."
+            )
+    if len(steps) > MAX_STEPS:
+        raise StepError(f"{len(steps)} steps is more than the {MAX_STEPS} the sandbox replays.")
+    return steps
+
+
+def format_steps(steps: list[Step]) -> str:
+    """Return the URL form of a list of steps."""
+    return ",".join(step.token for step in steps)
+
+
+@dataclass(frozen=True)
+class StepMark:
+    """Where a step happened on the simulated clock, for the step list and timeline."""
+
+    step: Step
+    at_ms: int
+
+
+def apply_steps(
+    base: Mapping[str, Any], steps: list[Step]
+) -> tuple[dict[str, Any], list[StepMark]]:
+    """Return the scenario the steps describe (the preset's own traffic is replaced) and marks."""
+    scenario = copy.deepcopy(dict(base))
+    scenario["Traffic"] = {"Events": []}
+    faults: list[dict[str, Any]] = [
+        fault for fault in scenario.get("Faults", []) if "FromMs" not in fault.get("Match", {})
+    ]
+    scenario["Faults"] = faults
+    events: list[dict[str, Any]] = scenario["Traffic"]["Events"]
+    marks: list[StepMark] = []
+    clock = 0
+    broken: dict[str, Any] | None = None
+    for number, step in enumerate(steps, start=1):
+        marks.append(StepMark(step, clock))
+        if step.action == "wait":
+            clock += step.amount
+        elif step.action == "break" and broken is None:
+            broken = {"Effect": "error", "Match": {"FromMs": clock}}
+            faults.append(broken)
+        elif step.action == "fix" and broken is not None:
+            broken["Match"]["ToMs"] = clock
+            broken = None
+        elif step.action in {"invoke", "burst"}:
+            count = 1 if step.action == "invoke" else step.amount
+            for index in range(count):
+                suffix = f"-{index + 1}" if count > 1 else ""
+                events.append({"AtMs": clock, "Id": f"step{number}{suffix}"})
+            clock = _first_attempts_done(scenario, clock)
+    if not events:
+        scenario.pop("Traffic")
+    return scenario, marks
+
+
+def _first_attempts_done(scenario: dict[str, Any], since_ms: int) -> int:
+    """Return when the first attempts started at or after `since_ms` finish (the caller's view)."""
+    result = simulate(Scenario.from_dict(scenario))
+    done = since_ms + 1
+    for event in result.events:
+        if event.time_ms < since_ms:
+            continue
+        if event.kind is Kind.INVOKE and (event.attempt or 1) == 1:
+            done = max(done, event.time_ms + int(str(event.detail.get("duration_ms", 0))) + 1)
+        elif event.kind is Kind.THROTTLE:
+            done = max(done, event.time_ms + 1)
+    return done
