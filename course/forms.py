@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from course.sandbox import Scenario, ScenarioError
 
-from .knobs import Knob, apply_values, knobs_for, normalise_field
+from .knobs import Knob, KnobError, apply_values, knobs_for, normalise_field
 from .lab import budget_problem
 from .models import LessonQuerySet, ScenarioPreset
 from .steps import Step, StepError, StepMark, apply_steps, format_steps, parse_steps
@@ -38,7 +38,7 @@ class SearchForm(forms.Form):
                 | Q(summary__icontains=word)
                 | Q(plain_text__icontains=word)
             )
-        return lessons.filter(query).order_by("module__order", "order")[:50]  # type: ignore[return-value]
+        return lessons.filter(query).order_by("module__order", "order")[:50]
 
 
 def _form_field(knob: Knob) -> forms.Field:
@@ -115,18 +115,20 @@ class ScenarioForm(forms.Form):
         except StepError as error:
             raise forms.ValidationError(str(error)) from error
         values = {knob.key: cleaned.get(knob.key) for knob in self.knobs}
-        data = apply_values(self.preset.scenario, self.knobs, values)
-        if self.step_list:
-            try:
-                data, self.marks = apply_steps(data, self.step_list)
-            except ScenarioError as error:
-                raise forms.ValidationError(str(error)) from error
-        if problem := budget_problem(data):
-            raise forms.ValidationError(problem)
         try:
-            self.scenario = Scenario.from_dict(data)
+            data = apply_values(self.preset.scenario, self.knobs, values)
+            scenario = Scenario.from_dict(data)
+            if self.step_list:
+                data, self.marks = apply_steps(data, self.step_list)
+                scenario = Scenario.from_dict(data)
+        except KnobError as error:
+            raise forms.ValidationError(f"This preset's settings are broken: {error}") from error
         except ScenarioError as error:
             self._add_engine_error(error)
+            return cleaned
+        if problem := budget_problem(data):
+            raise forms.ValidationError(problem)
+        self.scenario = scenario
         return cleaned
 
     def _add_engine_error(self, error: ScenarioError) -> None:

@@ -74,6 +74,10 @@ class Knob:
         set_path(scenario, self.path, value)
 
 
+class KnobError(ValueError):
+    """A preset names a knob that does not exist, or gives it a bad path."""
+
+
 def _parts(path: str) -> list[str]:
     return path.replace("[", ".").replace("]", "").split(".")
 
@@ -96,7 +100,12 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     parts = _parts(path)
     node: Any = data
     for part in parts[:-1]:
-        node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
+        if part.isdigit():
+            if not isinstance(node, list) or int(part) >= len(node):
+                raise KnobError(f"{path}: the scenario has no item {part} to set")
+            node = node[int(part)]
+        else:
+            node = node.setdefault(part, {})
     if isinstance(node, list):
         node[int(parts[-1])] = value
     else:
@@ -507,10 +516,6 @@ REGISTRY: dict[str, Knob] = {
         ),
     )
 }
-
-
-class KnobError(ValueError):
-    """A preset names a knob that does not exist, or gives it a bad path."""
 
 
 def knobs_for(spec: list[Any]) -> list[Knob]:

@@ -68,9 +68,10 @@ def run_lab(
 ) -> LabRun:
     """Simulate the scenario and build the timeline, the event log and the challenge verdict."""
     result = simulate(scenario)
+    timeline = build_timeline(result)
     return LabRun(
         result=result,
-        timeline=build_timeline(result),
-        log=build_log(result, errors_only=errors_only, request=request_filter),
+        timeline=timeline,
+        log=build_log(result, errors_only=errors_only, request=request_filter, timeline=timeline),
         challenge=evaluate(challenge or {}, result.metrics),
     )

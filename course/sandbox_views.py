@@ -76,7 +76,7 @@ def _previous_metrics(
 @vary_on_headers("HX-Request")
 def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> HttpResponse:
     preset = get_object_or_404(
-        ScenarioPreset.objects.published().select_related("module", "lesson"),
+        ScenarioPreset.objects.published().select_related("module", "lesson__module"),
         module__slug=module_slug,
         slug=preset_slug,
     )

@@ -35,7 +35,7 @@ MAX_PLOT_WIDTH = 3800.0
 UNITS_PER_ELEMENT = 14.0  # widen busy detailed traces so short bars keep a visible width
 MIN_BAR_WIDTH = 1.5
 CHAR_WIDTH = 6.0  # estimate for the 10px label font
-MERGE_DISTANCE = 5.0  # markers of one class closer than this are drawn as one "×N" marker
+MERGE_DISTANCE = 5.0  # markers closer than this in one lane are drawn as one group marker
 MAX_BUCKETS = 100
 PANEL_GAP = 14.0
 CONCURRENCY_HEIGHT = 120.0
@@ -134,6 +134,7 @@ class Series:
     css: str
     label: str
     points: str
+    values: tuple[int, ...] = ()  # the level in each bucket
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +225,16 @@ class Timeline:
         return round(self.axis_y + 16, 1)
 
     @property
+    def tick_end_y(self) -> float:
+        """Return the lower end of the tick marks."""
+        return round(self.axis_y + 5, 1)
+
+    @property
+    def scale_x(self) -> float:
+        """Return the right edge of the aggregated panels' scale labels."""
+        return round(self.plot_left - 6, 1)
+
+    @property
     def axis_title_y(self) -> float:
         """Return the baseline of the axis title."""
         return round(self.axis_y + 32, 1)
@@ -286,10 +297,12 @@ class EventLog:
 
 
 def _num(value: float) -> str:
+    """Return a number for an SVG attribute, without trailing zeros."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _r(value: float) -> float:
+    """Round a coordinate to 0.1 unit."""
     return round(value, 1)
 
 
@@ -321,6 +334,7 @@ def format_time(ms: int) -> str:
 
 
 def _fits(text: str, width: float) -> bool:
+    """Return whether text fits in width units of the 10px label font."""
     return len(text) * CHAR_WIDTH + 6 <= width
 
 
@@ -366,6 +380,7 @@ def nice_ticks(start_ms: float, end_ms: float) -> tuple[str, list[tuple[float, s
 
 
 def _ticks(axis: _Axis) -> tuple[str, tuple[Tick, ...]]:
+    """Return the unit and the ticks placed on the axis."""
     unit, raw = nice_ticks(axis.start, axis.end)
     return unit, tuple(Tick(_r(axis.x(time)), label, time) for time, label in raw)
 
@@ -373,67 +388,38 @@ def _ticks(axis: _Axis) -> tuple[str, tuple[Tick, ...]]:
 # --- shapes and styles ------------------------------------------------------------------------
 
 
+def _ring(count: int, turn: float) -> tuple[tuple[float, float], ...]:
+    """Return the corners of a regular polygon of radius 1."""
+    step = 2 * math.pi / count
+    return tuple((math.cos(turn + step * k), math.sin(turn + step * k)) for k in range(count))
+
+
+_C = 0.35  # arm width of the cross and plus shapes, as a share of the half-size
+# Marker outlines for a half-size of 1, centred on (0, 0); y grows downwards as in SVG.
+SHAPES: dict[str, tuple[tuple[float, float], ...]] = {
+    "diamond": ((0, -1), (1, 0), (0, 1), (-1, 0)),
+    "tri-down": ((-1, -1), (1, -1), (0, 1)),
+    "tri-up": ((0, -1), (1, 1), (-1, 1)),
+    "tri-right": ((-1, -1), (1, 0), (-1, 1)),
+    "square": ((-0.8, -0.8), (0.8, -0.8), (0.8, 0.8), (-0.8, 0.8)),
+    "bar": ((-0.27, -1.36), (0.27, -1.36), (0.27, 1.36), (-0.27, 1.36)),
+    "cross": (
+        (-1, _C - 1), (_C - 1, -1), (0, -_C), (1 - _C, -1), (1, _C - 1), (_C, 0),
+        (1, 1 - _C), (1 - _C, 1), (0, _C), (_C - 1, 1), (-1, 1 - _C), (-_C, 0),
+    ),
+    "plus": (
+        (-_C, -1), (_C, -1), (_C, -_C), (1, -_C), (1, _C), (_C, _C),
+        (_C, 1), (-_C, 1), (-_C, _C), (-1, _C), (-1, -_C), (-_C, -_C),
+    ),
+    "hexagon": _ring(6, 0),
+    "octagon": _ring(8, math.pi / 8),  # stands in for a circle
+}  # fmt: skip
+
+
 def _polygon(shape: str, cx: float, cy: float, size: float = MARKER_SIZE) -> str:
-    h = size / 2
-    corners: Sequence[tuple[float, float]]
-    if shape == "diamond":
-        corners = ((0, -h), (h, 0), (0, h), (-h, 0))
-    elif shape == "tri-down":
-        corners = ((-h, -h), (h, -h), (0, h))
-    elif shape == "tri-up":
-        corners = ((0, -h), (h, h), (-h, h))
-    elif shape == "tri-right":
-        corners = ((-h, -h), (h, 0), (-h, h))
-    elif shape == "square":
-        q = h * 0.8
-        corners = ((-q, -q), (q, -q), (q, q), (-q, q))
-    elif shape == "bar":
-        corners = ((-1.5, -h - 2), (1.5, -h - 2), (1.5, h + 2), (-1.5, h + 2))
-    elif shape == "cross":
-        a, b = h * 0.35, h
-        corners = (
-            (-b, -b + a),
-            (-a * 0 - b + a, -b),
-            (0, -a),
-            (b - a, -b),
-            (b, -b + a),
-            (a, 0),
-            (b, b - a),
-            (b - a, b),
-            (0, a),
-            (-b + a, b),
-            (-b, b - a),
-            (-a, 0),
-        )
-    elif shape == "plus":
-        a = h * 0.35
-        corners = (
-            (-a, -h),
-            (a, -h),
-            (a, -a),
-            (h, -a),
-            (h, a),
-            (a, a),
-            (a, h),
-            (-a, h),
-            (-a, a),
-            (-h, a),
-            (-h, -a),
-            (-a, -a),
-        )
-    elif shape == "hexagon":
-        corners = tuple(
-            (h * math.cos(math.pi / 3 * k), h * math.sin(math.pi / 3 * k)) for k in range(6)
-        )
-    else:  # octagon, our "circle"
-        corners = tuple(
-            (
-                h * math.cos(math.pi / 8 + math.pi / 4 * k),
-                h * math.sin(math.pi / 8 + math.pi / 4 * k),
-            )
-            for k in range(8)
-        )
-    return " ".join(f"{_num(cx + dx)},{_num(cy + dy)}" for dx, dy in corners)
+    """Return SVG polygon points for a marker shape centred on (cx, cy)."""
+    half = size / 2
+    return " ".join(f"{_num(cx + dx * half)},{_num(cy + dy * half)}" for dx, dy in SHAPES[shape])
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,6 +474,15 @@ MARKER_STYLES: dict[str, _Style] = {
     "client-retry": _Style("tl-client-retry", "Client retries", "tri-right", "retry"),
 }
 
+# Which marker is drawn when several fall on the same spot: failures first, then warnings.
+SEVERITY: dict[str, int] = {
+    **dict.fromkeys(("throttle", "expire", "dlq", "dest-fail", "fn-timeout", "db-error"), 3),
+    **dict.fromkeys(("response-error", "batch-failed", "reset", "discard"), 3),
+    **dict.fromkeys(("retry", "client-retry", "visible", "bisect", "batch-partial"), 2),
+    **dict.fromkeys(("init-timeout", "db-wait", "client-timeout"), 2),
+    **dict.fromkeys(("batch", "batch-ok", "delete", "checkpoint", "dest-ok", "response-ok"), 1),
+}
+
 _ENV_MARKERS = {
     Kind.SHUTDOWN: "shutdown",
     Kind.RESET: "reset",
@@ -534,7 +529,14 @@ def _marker_style(event: TraceEvent) -> str | None:
     return _SOURCE_KINDS.get(kind)
 
 
+def _detail_ms(event: TraceEvent, key: str) -> int:
+    """Return an integer detail of the event (a duration in ms), 0 when absent."""
+    value = event.detail.get(key, 0)
+    return int(value) if isinstance(value, int | float) else 0
+
+
 def _is_drawn(event: TraceEvent) -> bool:
+    """Return whether detailed mode draws the event as a bar or marker."""
     return (event.kind in _ENV_BAR_KINDS and event.env is not None) or _marker_style(
         event
     ) is not None
@@ -544,6 +546,7 @@ def _is_drawn(event: TraceEvent) -> bool:
 
 
 def _title(event: TraceEvent, what: str | None = None, duration_ms: float | None = None) -> str:
+    """Return the hover text of a drawn event: time, kind, request, attempt, version…"""
     parts = [f"t = {format_time(event.time_ms)}", what or str(event.kind)]
     if event.request:
         parts.append(event.request)
@@ -581,6 +584,7 @@ class _Mark:
     style: str
     title: str
     index: int
+    kind: str
 
 
 @dataclass(slots=True)
@@ -605,18 +609,28 @@ def _source_name(events: Sequence[TraceEvent]) -> str:
     return "Requests"
 
 
+def _shard_label(shard: str) -> str:
+    """Return "Shard 0 · lane 1" for "shardId-000000000000/lane 1"."""
+    name, _, lane = shard.partition("/")
+    number = name.removeprefix("shardId-").lstrip("0") or "0"
+    return f"Shard {number}" + (f" · {lane}" if lane else "")
+
+
 def _version_label(version: str | None) -> str:
+    """Return "v2" for a numbered version, the name otherwise."""
     if version is None:
         return "?"
     return f"v{version}" if version.isdigit() else version
 
 
 def _invoke_style(event: TraceEvent) -> str:
+    """Return the bar style of an invocation, from its outcome."""
     outcome = event.outcome or "ok"
     return outcome if outcome in BAR_STYLES else "error"
 
 
 def _invoke_label(event: TraceEvent, duration: int) -> tuple[str, str]:
+    """Return the long and short visible labels of an invocation bar."""
     names = {"ok": "INVOKE", "error": "ERROR", "timeout": "TIMEOUT", "crash": "CRASH"}
     name = names.get(event.outcome or "ok", (event.outcome or "").upper())
     return f"{name} {format_duration(duration)}", name
@@ -636,11 +650,13 @@ class _EnvTrack:
         self.reinit_until: float | None = None
 
     def close_idle(self, time: float) -> None:
+        """End the current idle span, if any, at time."""
         if self.idle_since is not None and time > self.idle_since:
             self.spans.append(_Span(self.idle_since, time, "idle", "idle", "", "", self.idle_index))
         self.idle_since = None
 
     def add(self, index: int, event: TraceEvent) -> None:
+        """Take the next event of this environment into account."""
         self.version = self.version or event.version
         kind = event.kind
         if kind == Kind.PROVISION:
@@ -657,11 +673,11 @@ class _EnvTrack:
             if kind == Kind.SHUTDOWN:
                 self.close_idle(event.time_ms)
             style = _ENV_MARKERS[kind]
-            self.marks.append(_Mark(event.time_ms, style, _title(event), index))
+            self.marks.append(_Mark(event.time_ms, style, _title(event), index, str(event.kind)))
 
     def _provision(self, index: int, event: TraceEvent) -> None:
         self.provisioned = True
-        init_ms = int(str(event.detail.get("init_ms", 0)))
+        init_ms = _detail_ms(event, "init_ms")
         title = _title(event, "Provisioned INIT (before traffic)", init_ms)
         self.spans.append(
             _Span(
@@ -678,7 +694,7 @@ class _EnvTrack:
 
     def _init(self, index: int, event: TraceEvent) -> None:
         self.close_idle(event.time_ms)
-        duration = int(str(event.detail.get("duration_ms", 0)))
+        duration = _detail_ms(event, "duration_ms")
         reinit = bool(event.detail.get("reinit"))
         style = "init-re" if reinit else "init"
         name = "RE-INIT" if reinit else "INIT"
@@ -699,26 +715,28 @@ class _EnvTrack:
 
     def _invoke(self, index: int, event: TraceEvent) -> None:
         self.close_idle(event.time_ms)
-        duration = int(str(event.detail.get("duration_ms", 0)))
+        duration = _detail_ms(event, "duration_ms")
         start, end = float(event.time_ms), float(event.time_ms + duration)
         if self.reinit_until is not None:
             start = min(self.reinit_until, end)
             self.reinit_until = None
             previous = self.spans[-1]
             previous.end = min(previous.end, end)
-        label, short = _invoke_label(event, duration)
+        label, short = _invoke_label(event, int(end - start))
         cold = " (cold)" if event.detail.get("cold") else " (warm)"
         title = _title(event, f"INVOKE{cold}", duration)
         self.spans.append(_Span(start, end, _invoke_style(event), label, short, title, index))
 
-    def lane(self) -> _LaneDraft:
+    def lane(self, end: float) -> _LaneDraft:
+        """Return the lane draft ("Env 3 · v2 · PC"), idle until end if still frozen."""
+        self.close_idle(end)
         pc = " · PC" if self.provisioned else ""
         label = f"Env {self.env} · {_version_label(self.version)}{pc}"
         css = "tl-lane tl-lane--env" + (" tl-lane--pc" if self.provisioned else "")
         return _LaneDraft(f"env-{self.env}", label, css, self.spans, self.marks)
 
 
-def _collect_lanes(events: Sequence[TraceEvent]) -> list[_LaneDraft]:
+def _collect_lanes(events: Sequence[TraceEvent], end: float) -> list[_LaneDraft]:
     """Sort the drawable events into lanes: source(s), environments, database, destinations."""
     source_name = _source_name(events)
     sources: dict[str, _LaneDraft] = {}
@@ -734,19 +752,19 @@ def _collect_lanes(events: Sequence[TraceEvent]) -> list[_LaneDraft]:
         style = _marker_style(event)
         if style is None:
             continue
-        mark = _Mark(event.time_ms, style, _title(event), index)
+        mark = _Mark(event.time_ms, style, _title(event), index, str(event.kind))
         if event.kind in _DESTINATION_KINDS:
             destinations.marks.append(mark)
         elif event.kind in _DB_KINDS:
             database.marks.append(mark)
         else:
             shard = event.detail.get("shard")
-            name = f"Shard {shard}" if shard is not None else source_name
-            key = f"source-{name}"
+            name = _shard_label(str(shard)) if shard is not None else source_name
+            key = f"source-{shard if shard is not None else name}"
             lane = sources.setdefault(key, _LaneDraft(key, name, "tl-lane tl-lane--source"))
             lane.marks.append(mark)
     lanes = [sources[key] for key in sorted(sources)]
-    lanes += [envs[env].lane() for env in sorted(envs)]
+    lanes += [envs[env].lane(end) for env in sorted(envs)]
     lanes += [lane for lane in (database, destinations) if lane.marks]
     return lanes
 
@@ -793,19 +811,35 @@ def _span_bars(spans: list[_Span], axis: _Axis, y: float) -> list[Bar]:
 
 
 def _group_marks(marks: list[_Mark], axis: _Axis) -> list[list[_Mark]]:
-    """Group marks of one class that would be drawn on top of each other."""
+    """Group marks that would be drawn on top of each other."""
     groups: list[list[_Mark]] = []
     for mark in sorted(marks, key=lambda m: (m.time, m.index)):
         last = groups[-1] if groups else None
-        if (
-            last is not None
-            and last[0].style == mark.style
-            and axis.x(mark.time) - axis.x(last[0].time) < MERGE_DISTANCE
-        ):
+        if last is not None and axis.x(mark.time) - axis.x(last[0].time) < MERGE_DISTANCE:
             last.append(mark)
         else:
             groups.append([mark])
     return groups
+
+
+def _lead(group: list[_Mark]) -> _Mark:
+    """Return the mark a group is drawn as: the most severe, then the earliest."""
+    return max(group, key=lambda mark: (SEVERITY.get(mark.style, 0), -mark.time, -mark.index))
+
+
+def _group_text(group: list[_Mark], lead: _Mark) -> tuple[str, str]:
+    """Return the visible label and the title suffix of a drawn group."""
+    text = MARKER_STYLES[lead.style].text
+    if len(group) == 1:
+        return text, ""
+    kinds: dict[str, int] = {}
+    for mark in group:
+        if mark is not lead:
+            kinds[mark.kind] = kinds.get(mark.kind, 0) + 1
+    others = ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in kinds.items())
+    same = all(mark.style == lead.style for mark in group)
+    label = f"{text} ×{len(group)}" if same else f"{len(group)} events"
+    return label, f" (also here: {others})"
 
 
 def _marker_label(text: str, count: int, room: float) -> str:
@@ -821,16 +855,15 @@ def _marker_bars(marks: list[_Mark], axis: _Axis, y: float) -> tuple[list[Bar], 
     bars = []
     members: dict[int, int] = {}
     for position, group in enumerate(groups):
-        first, count = group[0], len(group)
-        style = MARKER_STYLES[first.style]
+        lead, count = _lead(group), len(group)
+        style = MARKER_STYLES[lead.style]
         x = xs[position]
         room = (xs[position + 1] if position + 1 < len(xs) else axis.right + RIGHT_PAD) - x - 8
-        text = style.text if count == 1 else f"{style.text} ×{count}"
-        more = f" (and {count - 1} more at about the same time)" if count > 1 else ""
-        members.update((mark.index, first.index) for mark in group[1:])
+        text, more = _group_text(group, lead)
+        members.update((mark.index, lead.index) for mark in group if mark is not lead)
         bars.append(
             Bar(
-                index=first.index,
+                index=lead.index,
                 x=_r(x - MARKER_SIZE / 2),
                 y=_r(cy - MARKER_SIZE / 2),
                 width=MARKER_SIZE,
@@ -839,7 +872,7 @@ def _marker_bars(marks: list[_Mark], axis: _Axis, y: float) -> tuple[list[Bar], 
                 label=_marker_label(text, count, room),
                 label_x=_r(x + MARKER_SIZE / 2 + 2),
                 label_y=_r(cy + 3.5),
-                title=first.title + more,
+                title=lead.title + more,
                 points=_polygon(style.shape, x, cy),
                 count=count,
             )
@@ -863,15 +896,16 @@ def _axis_range(events: Sequence[TraceEvent], result: Result) -> tuple[float, fl
     end = float(result.metrics.horizon_ms)
     for event in events:
         if event.kind == Kind.PROVISION:
-            start = min(start, event.time_ms - float(str(event.detail.get("init_ms", 0))))
+            start = min(start, event.time_ms - _detail_ms(event, "init_ms"))
         elif event.kind != Kind.SHUTDOWN:
-            end = max(end, event.time_ms + float(str(event.detail.get("duration_ms", 0))))
+            end = max(end, event.time_ms + _detail_ms(event, "duration_ms"))
     if end - start < 10:
         end = start + 10
     return start, end
 
 
 def _legend(lanes: Iterable[Lane]) -> tuple[LegendItem, ...]:
+    """Return a legend entry for every bar and marker class the lanes use."""
     used = {css for lane in lanes for bar in (*lane.bars, *lane.markers) for css in bar.css.split()}
     items = [LegendItem(f"tl-bar {s.css}", s.legend) for s in BAR_STYLES.values() if s.css in used]
     items += [
@@ -894,8 +928,9 @@ def _detailed_summary(result: Result, env_count: int, span_ms: float) -> str:
 
 
 def _detailed(result: Result, events: Sequence[TraceEvent]) -> Timeline:
-    drafts = _collect_lanes(events)
+    """Return the timeline with one lane per environment and individual bars."""
     start, end = _axis_range(events, result)
+    drafts = _collect_lanes(events, end)
     _later_shutdowns(drafts, end)
     narrow = _Axis(start, end, LEFT_GUTTER, MIN_PLOT_WIDTH)
     busiest = max((len(d.spans) + len(_group_marks(d.marks, narrow)) for d in drafts), default=0)
@@ -940,6 +975,7 @@ def _detailed(result: Result, events: Sequence[TraceEvent]) -> Timeline:
 
 
 def _bucket_ms(span: float) -> int:
+    """Return a round bucket size giving at most MAX_BUCKETS buckets."""
     steps = sorted({step for _, _, steps in _UNITS for step in steps})
     for step in steps:
         if span / step <= MAX_BUCKETS:
@@ -969,7 +1005,7 @@ def _busy_and_live(
         elif event.kind == Kind.INVOKE:
             start = init_at.pop(env, event.time_ms) if event.detail.get("cold") else event.time_ms
             init_at.pop(env, None)
-            end = event.time_ms + int(str(event.detail.get("duration_ms", 0)))
+            end = event.time_ms + _detail_ms(event, "duration_ms")
             busy += [(start, 1), (end, -1)]
     return busy, live
 
@@ -995,6 +1031,7 @@ def peak_per_bucket(
 
 
 def _counts(times: Iterable[float], start: float, size: int, count: int) -> list[int]:
+    """Return how many of the times fall into each bucket."""
     counts = [0] * count
     for time in times:
         counts[min(max(int((time - start) // size), 0), count - 1)] += 1
@@ -1004,6 +1041,7 @@ def _counts(times: Iterable[float], start: float, size: int, count: int) -> list
 def _columns(
     counts: Sequence[int], axis: _Axis, size: int, top: float, height: float, css: str, noun: str
 ) -> tuple[tuple[Column, ...], int]:
+    """Return one column per non-empty bucket, scaled to the panel, and the peak."""
     peak = max(counts, default=0)
     columns = []
     for bucket, value in enumerate(counts):
@@ -1022,6 +1060,7 @@ def _columns(
 def _step_points(
     levels: Sequence[int], axis: _Axis, size: int, top: float, height: float, peak: int
 ) -> str:
+    """Return polyline points for a level held constant over each bucket."""
     points = []
     for bucket, level in enumerate(levels):
         t0 = axis.start + bucket * size
@@ -1033,6 +1072,7 @@ def _step_points(
 def _times(
     events: Iterable[TraceEvent], kind: Kind, keep: Callable[[TraceEvent], bool]
 ) -> list[int]:
+    """Return the times of the events of a kind that pass keep."""
     return [event.time_ms for event in events if event.kind == kind and keep(event)]
 
 
@@ -1059,11 +1099,13 @@ def _aggregated_panels(
                     "tl-series-live",
                     "Live environments",
                     _step_points(live, axis, size, top, height, peak),
+                    tuple(live),
                 ),
                 Series(
                     "tl-series-busy",
                     "Busy environments",
                     _step_points(busy, axis, size, top, height, peak),
+                    tuple(busy),
                 ),
             ),
         )
@@ -1082,16 +1124,20 @@ def _aggregated_panels(
     for title, css, noun, times in counted:
         values = _counts(times, start, size, count)
         columns, most = _columns(values, axis, size, y + 18, COUNT_HEIGHT - 18, css, noun)
-        panels.append(Panel(f"{title} per {every}", y, COUNT_HEIGHT, f"{most:,}", columns=columns))
+        heading = f"{title} per {every}" if most else f"{title}: none"
+        label = f"{most:,}" if most else ""
+        panels.append(Panel(heading, y, COUNT_HEIGHT, label, columns=columns))
         y += COUNT_HEIGHT + PANEL_GAP
     return panels
 
 
 def _is_cold(event: TraceEvent) -> bool:
+    """Return whether the invocation was a cold start."""
     return bool(event.detail.get("cold"))
 
 
 def _failed(event: TraceEvent) -> bool:
+    """Return whether the invocation ended in an error, timeout or crash."""
     return event.outcome in ERROR_OUTCOMES
 
 
@@ -1105,6 +1151,7 @@ AGGREGATED_LEGEND = (
 
 
 def _aggregated(result: Result, events: Sequence[TraceEvent]) -> Timeline:
+    """Return the timeline as totals per time bucket."""
     start, end = _axis_range(events, result)
     size = _bucket_ms(end - start)
     count = max(1, math.ceil((end - start) / size))
@@ -1148,6 +1195,7 @@ def _aggregated(result: Result, events: Sequence[TraceEvent]) -> Timeline:
 
 
 def _plural(count: int, noun: str) -> str:
+    """Return "1 throttle" or "2,000 throttles"."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
@@ -1212,6 +1260,7 @@ def _range_matcher(label: str) -> tuple[str, int, int] | None:
 def _matches_request(
     event: TraceEvent, request: str, batches: Mapping[str, frozenset[str]]
 ) -> bool:
+    """Return whether the event concerns the request, directly or through a batch."""
     label = event.request
     if label is None:
         return False
@@ -1238,6 +1287,7 @@ def _batch_members(events: Sequence[TraceEvent]) -> dict[str, frozenset[str]]:
 
 
 def _log_css(event: TraceEvent) -> str:
+    """Return the log line class: bad, warn, init, ok or info."""
     if is_error(event):
         return "log-bad" if event.kind != Kind.THROTTLE else "log-warn"
     if event.kind in (Kind.INIT, Kind.PROVISION):
@@ -1248,6 +1298,7 @@ def _log_css(event: TraceEvent) -> str:
 
 
 def _kind_label(event: TraceEvent) -> str:
+    """Return the badge text: the kind, plus the outcome when it adds something."""
     outcome = event.outcome
     if outcome and outcome.lower() != str(event.kind).lower():
         return f"{event.kind} {outcome}"

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from course.knobs import REGISTRY, Knob, KnobError, apply_values, knobs_for, normalise_field
+
 from .errors import ProblemLog
-from .fields import Fields, did_you_mean, is_slug, known_list
+from .fields import Fields, did_you_mean, is_slug, known_list, type_name
 from .sources import PresetSource
 from .yaml_loader import MarkedDict, MarkedList, load_yaml, plain
 
 PRESET_KEYS = ("title", "goal", "lesson", "summary", "knobs", "challenge", "scenario")
 
-ScenarioCheck = Callable[[dict[str, Any]], None]
+ScenarioCheck = Callable[[dict[str, Any]], object]
+"""Validate a scenario mapping (raising the engine's error); return the parsed scenario."""
+
+KNOB_KEYS = ("knob", "path", "label", "hint")
+CHALLENGE_KEYS = ("checks", "solution")
+CHECK_KEYS = ("metric", "equals", "min", "max", "label", "hint")
+LIST_FIELDS = frozenset({"Events", "Rates", "Bursts", "Faults"})
+NAMED_FIELDS = {"Aliases": "alias", "Versions": "version"}
 
 
 def read_preset_header(text: str, *, slug: str, path: str, log: ProblemLog) -> Fields | None:
@@ -62,8 +72,15 @@ def build_preset(
         fields.problem("knobs", "`knobs` must be a list")
         knobs = []
     scenario = fields.mapping("scenario")
+    scenario_ok = False
     if scenario is not None and check_scenario is not None:
-        _check(scenario, fields, check_scenario)
+        scenario_ok = _check(scenario, fields, check_scenario)
+    if check_scenario is not None:
+        # Knobs and challenges belong to the engine: check them only when it is there to ask.
+        usable = _plain_mapping(scenario) if scenario is not None and scenario_ok else None
+        knob_map = _check_knobs(fields, usable, check_scenario)
+        if challenge is not None:
+            _check_challenge(fields, challenge, knob_map, usable, check_scenario)
     if len(fields.log) > before or None in (title, goal, lesson, scenario):
         return None
     assert title
@@ -83,7 +100,13 @@ def build_preset(
     )
 
 
-def _check(scenario: MarkedDict, fields: Fields, check_scenario: ScenarioCheck) -> None:
+def _plain_mapping(data: MarkedDict) -> dict[str, Any]:
+    """Return a marked mapping as plain dicts and lists."""
+    result: dict[str, Any] = dict(plain(data))  # type: ignore[call-overload]
+    return result
+
+
+def _check(scenario: MarkedDict, fields: Fields, check_scenario: ScenarioCheck) -> bool:
     """Run the engine's own validation and turn its error into a problem at the right line."""
     try:
         check_scenario(dict(plain(scenario)))  # type: ignore[call-overload]
@@ -100,6 +123,8 @@ def _check(scenario: MarkedDict, fields: Fields, check_scenario: ScenarioCheck) 
             message = f"invalid scenario: {message}"
         line = _line_of_field(scenario, str(field)) if field else fields.line("scenario")
         fields.log.add(fields.path, line or fields.line("scenario"), message)
+        return False
+    return True
 
 
 def _line_of_field(scenario: MarkedDict, field: str) -> int | None:
@@ -118,6 +143,278 @@ def _line_of_field(scenario: MarkedDict, field: str) -> int | None:
     return line
 
 
+def _engine_message(error: Exception) -> str:
+    """Return an engine error as text that names its field."""
+    field = getattr(error, "field", None)
+    message = str(error) or type(error).__name__
+    if field and str(field) not in message:
+        message = f"{field}: {message}"
+    return message
+
+
+def _check_knobs(
+    fields: Fields, scenario: dict[str, Any] | None, check_scenario: ScenarioCheck
+) -> dict[str, Knob]:
+    """Record problems with the preset's `knobs`; return the usable knobs by key.
+
+    With a valid `scenario`, each knob must point at a place that exists (list items, aliases,
+    versions) and writing the value it reads must leave the scenario as authored: the lab's
+    first run writes every knob's value, so a registry default that differs from the engine's
+    would silently change the preset.
+    """
+    specs = fields.data.get("knobs")
+    if not isinstance(specs, list):
+        return {}
+    parsed = check_scenario(scenario) if scenario is not None else None
+    knobs: dict[str, Knob] = {}
+    for index, item in enumerate(specs):
+        line = specs.line_of(index) if isinstance(specs, MarkedList) else fields.line("knobs")
+        knob = _read_knob(item, fields, line)
+        if knob is None:
+            continue
+        if knob.key in knobs:
+            fields.log.add(
+                fields.path,
+                line,
+                f"knob `{knob.key}` is listed twice; each knob is one field of the form",
+            )
+            continue
+        knobs[knob.key] = knob
+        if scenario is not None:
+            problem = _knob_path_problem(knob, scenario) or _knob_write_problem(
+                knob, scenario, parsed, check_scenario
+            )
+            if problem:
+                fields.log.add(fields.path, line, problem)
+    return knobs
+
+
+def _read_knob(item: object, fields: Fields, line: int) -> Knob | None:
+    """Return the knob a `knobs` item names, or None after recording why it cannot."""
+    if isinstance(item, Mapping):
+        for key in item:
+            if key not in KNOB_KEYS:
+                fields.log.add(
+                    fields.path,
+                    line,
+                    f"unknown key `{key}` in a knob{did_you_mean(str(key), KNOB_KEYS)}; "
+                    f"allowed keys: {known_list(KNOB_KEYS)}",
+                )
+        if "knob" not in item:
+            fields.log.add(
+                fields.path,
+                line,
+                "a knob mapping needs `knob`, the registry key it adapts (like `{knob: "
+                "provisioned, path: Function.Versions.1.ProvisionedConcurrentExecutions}`)",
+            )
+            return None
+        for key in ("path", "label", "hint"):
+            if key in item and not (isinstance(item[key], str) and item[key].strip()):
+                fields.log.add(
+                    fields.path, line, f"`{key}` of knob `{item['knob']}` must be non-empty text"
+                )
+                return None
+        key = item["knob"]
+    elif isinstance(item, str):
+        key = item
+    else:
+        fields.log.add(
+            fields.path,
+            line,
+            "a knob must be a knob key (like `memory`) or a mapping "
+            f"(like `{{knob: memory, path: ...}}`), got {type_name(item)}",
+        )
+        return None
+    try:
+        if not isinstance(key, str):
+            raise KnobError(key)
+        (knob,) = knobs_for([plain(item)])
+    except KnobError:
+        fields.log.add(
+            fields.path,
+            line,
+            f"unknown knob `{key}`{did_you_mean(str(key), REGISTRY)}; "
+            f"known knobs: {known_list(REGISTRY, limit=len(REGISTRY))}",
+        )
+        return None
+    return knob
+
+
+def _knob_path_problem(knob: Knob, scenario: Mapping[str, Any]) -> str | None:
+    """Return why a knob's path cannot be written in this scenario, or None.
+
+    A missing mapping is fine (writing creates it and the engine applies its defaults), but a
+    list item, an alias or a version must already exist.
+    """
+    parts = normalise_field(knob.path).split(".")
+    if not all(parts):
+        return f"knob `{knob.key}`: `{knob.path}` is not a dotted path like `Function.MemorySize`"
+    node: Any = scenario
+    for depth, part in enumerate(parts[:-1]):
+        where = ".".join(parts[:depth]) or "the scenario"
+        if isinstance(node, list):
+            if not (part.isdigit() and int(part) < len(node)):
+                return (
+                    f"knob `{knob.key}` sets `{knob.path}`, but `{where}` has {len(node)} "
+                    f"item{'s' if len(node) != 1 else ''}, so there is no item {part} "
+                    "(items count from 0)"
+                )
+            node = node[int(part)]
+        elif isinstance(node, Mapping):
+            if part not in node:
+                return _missing_problem(knob, parts, depth)
+            node = node[part]
+        else:
+            return f"knob `{knob.key}` sets `{knob.path}`, but `{where}` is not a mapping or list"
+    return None
+
+
+def _missing_problem(knob: Knob, parts: list[str], depth: int) -> str | None:
+    """Return a problem when the missing part of a knob's path cannot be created by writing."""
+    for index in range(depth, len(parts) - 1):
+        where = ".".join(parts[: index + 1])
+        parent = parts[index - 1] if index > 0 else ""
+        if parent in NAMED_FIELDS:
+            return (
+                f"knob `{knob.key}` sets `{knob.path}`, but the scenario defines no "
+                f"{NAMED_FIELDS[parent]} `{parts[index]}`; give the knob a `path` that exists"
+            )
+        if parts[index] in LIST_FIELDS:
+            return (
+                f"knob `{knob.key}` sets `{knob.path}`, but the scenario has no `{where}` "
+                f"list, so there is no item {parts[index + 1]}"
+            )
+    return None
+
+
+def _knob_write_problem(
+    knob: Knob, scenario: dict[str, Any], parsed: object, check_scenario: ScenarioCheck
+) -> str | None:
+    """Return a problem when writing the knob's own value changes or breaks the scenario."""
+    value = knob.read(scenario)
+    try:
+        written = check_scenario(apply_values(scenario, [knob], {knob.key: value}))
+    except Exception as error:  # the engine's message says what is wrong
+        return (
+            f"knob `{knob.key}` reads {value!r} from `{knob.path}`, but writing that back makes "
+            f"the scenario invalid: {_engine_message(error)}"
+        )
+    if dataclasses.is_dataclass(parsed) and written != parsed:
+        return (
+            f"knob `{knob.key}` reads {value!r} from `{knob.path}` (the scenario does not set "
+            "it), and writing that back changes this preset: set the value in the scenario"
+        )
+    return None
+
+
+def _check_challenge(
+    fields: Fields,
+    challenge: MarkedDict,
+    knobs: Mapping[str, Knob],
+    scenario: dict[str, Any] | None,
+    check_scenario: ScenarioCheck,
+) -> None:
+    """Record problems with the preset's `challenge`: its checks and its solution."""
+    path, log = fields.path, fields.log
+    Fields(challenge, path, log, "the challenge").check_keys(
+        required=["checks"], optional=CHALLENGE_KEYS
+    )
+    checks = challenge.get("checks")
+    if "checks" in challenge and (not isinstance(checks, list) or not checks):
+        log.add(path, challenge.line_of("checks"), "`checks` must be a list of at least one check")
+    elif isinstance(checks, MarkedList):
+        _check_checks(fields, checks)
+        try:
+            challenges = importlib.import_module("course.challenges")
+        except ImportError:  # an engine without Metrics: nothing to check the names against
+            return
+        for problem in challenges.check_problems(plain(challenge)):
+            field, _, message = problem.partition(": ")
+            line = _line_of_field(challenge, field) or challenge.line_of("checks")
+            log.add(path, line, f"challenge {field}: {message}")
+    if "solution" in challenge:
+        _check_solution(fields, challenge, knobs, scenario, check_scenario)
+
+
+def _check_checks(fields: Fields, checks: MarkedList) -> None:
+    """Record unknown keys and non-numeric bounds in the challenge's checks."""
+    for index, check in enumerate(checks):
+        if not isinstance(check, Mapping):
+            continue  # check_problems reports it
+        line = checks.line_of(index)
+        for key, value in check.items():
+            if key not in CHECK_KEYS:
+                fields.log.add(
+                    fields.path,
+                    line,
+                    f"unknown key `{key}` in challenge checks[{index}]"
+                    f"{did_you_mean(str(key), CHECK_KEYS)}; allowed keys: {known_list(CHECK_KEYS)}",
+                )
+            elif key in ("equals", "min", "max") and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                fields.log.add(
+                    fields.path,
+                    line,
+                    f"`{key}` in challenge checks[{index}] must be a number, got {value!r}",
+                )
+            elif key in ("label", "hint") and not (isinstance(value, str) and value.strip()):
+                fields.log.add(
+                    fields.path,
+                    line,
+                    f"`{key}` in challenge checks[{index}] must be non-empty text",
+                )
+
+
+def _check_solution(
+    fields: Fields,
+    challenge: MarkedDict,
+    knobs: Mapping[str, Knob],
+    scenario: dict[str, Any] | None,
+    check_scenario: ScenarioCheck,
+) -> None:
+    """Record a solution that names unknown or unlisted knobs, or that the engine refuses."""
+    solution = challenge["solution"]
+    if not isinstance(solution, MarkedDict) or not solution:
+        fields.log.add(
+            fields.path,
+            challenge.line_of("solution"),
+            "`solution` must map knob keys to the values that meet the challenge, "
+            "like `{provisioned: 15}`",
+        )
+        return
+    usable = True
+    for key in solution:
+        line = solution.line_of(key)
+        if key not in REGISTRY:
+            fields.log.add(
+                fields.path,
+                line,
+                f"the solution sets unknown knob `{key}`{did_you_mean(str(key), REGISTRY)}; "
+                f"this preset's knobs: {known_list(knobs) if knobs else 'none'}",
+            )
+            usable = False
+        elif key not in knobs:
+            fields.log.add(
+                fields.path,
+                line,
+                f"the solution sets knob `{key}`, which the preset does not list in `knobs`, "
+                f"so a learner cannot change it; this preset's knobs: "
+                f"{known_list(knobs) if knobs else 'none'}",
+            )
+            usable = False
+    if not usable or scenario is None:
+        return
+    try:
+        check_scenario(apply_values(scenario, list(knobs.values()), _plain_mapping(solution)))
+    except Exception as error:
+        fields.log.add(
+            fields.path,
+            challenge.line_of("solution"),
+            f"the solution makes the scenario invalid: {_engine_message(error)}",
+        )
+
+
 def engine_scenario_check() -> ScenarioCheck | None:
     """Return `course.sandbox.Scenario.from_dict` when the engine provides it, else None."""
     try:
@@ -129,7 +426,7 @@ def engine_scenario_check() -> ScenarioCheck | None:
     if not callable(from_dict):
         return None
 
-    def check(data: dict[str, Any]) -> None:
-        from_dict(data)
+    def check(data: dict[str, Any]) -> object:
+        return from_dict(data)
 
     return check

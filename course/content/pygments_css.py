@@ -18,7 +18,7 @@ SELECTOR = ".highlight"
 def _rules(style: str) -> list[str]:
     """Return the style's rules scoped to `.highlight`, without Pygments' global ones."""
     formatter = HtmlFormatter(style=style, cssclass=SELECTOR.removeprefix("."))
-    css = formatter.get_style_defs(SELECTOR)
+    css: str = formatter.get_style_defs(SELECTOR)  # type: ignore[no-untyped-call]  # stubs lack it
     return [line for line in css.splitlines() if line.startswith(SELECTOR)]
 
 
