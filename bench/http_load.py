@@ -25,11 +25,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "/healthz/"
+MODULE = "lambda-best-practices"
 DEFAULT_PAGES = [
     "/",
-    "/modules/lambda-best-practices/",
-    "/modules/lambda-best-practices/execution-environment-lifecycle/",
+    f"/modules/{MODULE}/",
+    f"/modules/{MODULE}/execution-environment-lifecycle/",
+    f"/quizzes/{MODULE}/practice/streams/",
+    "/sandbox/",
+    f"/sandbox/{MODULE}/cold-then-warm/",
 ]
+
+
+def preset_pages() -> list[str]:
+    """Return the lab URL of every preset in the course content."""
+    folder = ROOT / "content" / MODULE / "scenarios"
+    return [f"/sandbox/{MODULE}/{path.stem}/" for path in sorted(folder.glob("*.yaml"))]
 
 
 @dataclass
@@ -142,10 +152,15 @@ def prepare(env: dict[str, str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("urls", nargs="*", default=DEFAULT_PAGES, help="Paths to measure.")
+    parser.add_argument(
+        "--presets", action="store_true", help="Measure the lab page of every sandbox preset."
+    )
     parser.add_argument("--seconds", type=float, default=5.0, help="Load duration per URL.")
     parser.add_argument("--connections", type=int, default=8, help="Concurrent clients.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
     args = parser.parse_args()
+    if args.presets:
+        args.urls = preset_pages()
 
     with tempfile.TemporaryDirectory() as database_dir:
         env = server_env(database_dir)

@@ -43,7 +43,9 @@ LABELS = {
 def metric_values(metrics: Metrics) -> dict[str, Any]:
     """Return the metrics a check may name, including derived totals."""
     values = metrics.as_dict()
-    values["dead_lettered_total"] = sum(values["dead_lettered"].values())
+    # Items, not deliveries: a failed stream batch of 100 records counts 100 (and an async event
+    # sent to both a DLQ and an OnFailure destination counts once).
+    values["dead_lettered_total"] = values["terminal"]["dead-lettered"]
     invocations = values["invocations"] or 1
     values["cold_start_ratio"] = values["cold_starts"] / invocations
     return values

@@ -33,6 +33,7 @@ class Knob:
     choices: tuple[tuple[str, str], ...] = ()
     list_flag: str | None = None  # a bool stored as [flag] / [] (FunctionResponseTypes)
     as_list: bool = False  # a choice stored as a one-item list (Architectures)
+    section: str | None = None  # a bool whose False removes this whole section (Idempotency)
 
     @property
     def range_text(self) -> str:
@@ -45,6 +46,8 @@ class Knob:
     def read(self, scenario: Mapping[str, Any]) -> Any:
         """Return this knob's value in a scenario dict (its default where the key is absent)."""
         value = get_path(scenario, self.path)
+        if value is MISSING and self.section is not None:
+            return get_path(scenario, self.section) is not MISSING  # present means enabled
         if value is MISSING:
             return self.default
         if self.list_flag is not None:
@@ -57,6 +60,9 @@ class Knob:
 
     def write(self, scenario: dict[str, Any], value: Any) -> None:
         """Set this knob's value in a scenario dict (None removes an optional setting)."""
+        if self.section is not None and not value:
+            delete_path(scenario, self.section)
+            return
         if self.list_flag is not None:
             value = [self.list_flag] if value else []
         elif self.as_list:
@@ -432,6 +438,7 @@ REGISTRY: dict[str, Knob] = {
             "bool",
             False,
             "Share a pool of connections instead of one per environment.",
+            section="Database.Proxy",
         ),
         Knob(
             "max_connections",
@@ -452,6 +459,7 @@ REGISTRY: dict[str, Knob] = {
             "bool",
             False,
             "Remember processed event ids so a duplicate causes no second side effect.",
+            section="Idempotency",
         ),
         Knob(
             "client_retry",
@@ -513,6 +521,102 @@ REGISTRY: dict[str, Knob] = {
             0,
             1,
             0.01,
+        ),
+        Knob(
+            "count",
+            "Traffic.Rates.0.Count",
+            "Requests",
+            "int",
+            100,
+            "How many requests the first traffic window sends.",
+            "requests",
+            1,
+            20_000,
+            1,
+        ),
+        Knob(
+            "setup_ms",
+            "Code.Setup.DurationMs",
+            "Client setup time",
+            "int",
+            0,
+            "What creating SDK clients or connections costs, once per INIT or on every invocation.",
+            "ms",
+            0,
+            900_000,
+            1,
+        ),
+        Knob(
+            "tmp_miss_ms",
+            "Code.TmpCache.MissMs",
+            "/tmp cache miss",
+            "int",
+            300,
+            "Time to fetch the file when it is not in /tmp yet (e.g. from S3).",
+            "ms",
+            0,
+            900_000,
+            1,
+        ),
+        Knob(
+            "extension_shutdown_ms",
+            "Code.ExtensionShutdownMs",
+            "Extension shutdown work",
+            "int",
+            0,
+            "How long the extension needs at SHUTDOWN; past its budget it is killed (SIGKILL).",
+            "ms",
+            0,
+            60_000,
+            1,
+        ),
+        Knob(
+            "extra_ms",
+            "Faults.0.ExtraMs",
+            "Extra handler time",
+            "int",
+            0,
+            "How much slower the faulty invocations run.",
+            "ms",
+            0,
+            3_600_000,
+            1,
+        ),
+        Knob(
+            "max_concurrency",
+            f"{ESM}.ScalingConfig.MaximumConcurrency",
+            "Maximum concurrency (SQS)",
+            "optional-int",
+            None,
+            "Caps the concurrent batches of this event source mapping. Empty = no cap.",
+            "batches",
+            2,
+            1_000,
+            1,
+        ),
+        Knob(
+            "client_attempts",
+            "Client.MaxAttempts",
+            "Client attempts",
+            "int",
+            1,
+            "Total attempts the SDK makes, the first included.",
+            "attempts",
+            1,
+            20,
+            1,
+        ),
+        Knob(
+            "borrow_timeout",
+            "Database.Proxy.ConnectionBorrowTimeout",
+            "Connection borrow timeout",
+            "int",
+            120,
+            "How long a client waits for a pooled connection before failing.",
+            "s",
+            0,
+            3_600,
+            1,
         ),
     )
 }

@@ -25,7 +25,7 @@ PREVIOUS_RUNS_KEY = "lab_previous_runs"
 
 @require_GET
 def sandbox_gallery(request: HtmxHttpRequest) -> HttpResponse:
-    presets = ScenarioPreset.objects.published().select_related("module", "lesson")
+    presets = ScenarioPreset.objects.published().select_related("module").defer("scenario", "knobs")
     lessons = (
         Lesson.objects.published()
         .select_related("module")

@@ -163,7 +163,7 @@ def _check_knobs(
     would silently change the preset.
     """
     specs = fields.data.get("knobs")
-    if not isinstance(specs, list):
+    if not isinstance(specs, list) or not specs:
         return {}
     parsed = check_scenario(scenario) if scenario is not None else None
     knobs: dict[str, Knob] = {}
