@@ -29,10 +29,12 @@ class LoadSummary:
     questions: int = 0
     quizzes: int = 0
     retired: list[str] = field(default_factory=list)
+    checked_only: bool = False
 
     def __str__(self) -> str:
+        verb = "Checked" if self.checked_only else "Loaded"
         text = (
-            f"Loaded {self.modules} module(s): {self.lessons} lessons, {self.presets} sandbox "
+            f"{verb} {self.modules} module(s): {self.lessons} lessons, {self.presets} sandbox "
             f"presets, {self.questions} questions, {self.quizzes} quizzes."
         )
         if self.retired:
@@ -43,7 +45,7 @@ class LoadSummary:
 def load_course(root: Path, *, check_only: bool = False) -> LoadSummary:
     """Validate every file under `root`, then upsert it all; raise ContentError on any problem."""
     course = parse_course(root)
-    summary = LoadSummary()
+    summary = LoadSummary(checked_only=check_only)
     if check_only:
         for source in course.modules:
             summary.modules += 1
