@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+
+from course.models import User
 
 from .grading import MULTIPLE, answer_problem
 from .snapshot import QuestionSnapshot
@@ -207,3 +210,60 @@ class PracticeAnswerForm(forms.Form):
             if problem:
                 self.add_error("choice", problem)
         return cleaned
+
+
+class ExamAnswerForm(forms.Form):
+    """One exam question's answer and flag, with the version token the page was drawn with."""
+
+    GO_CHOICES = [("stay", "Save"), ("prev", "Previous"), ("next", "Next"), ("review", "Review")]
+
+    version = forms.IntegerField(min_value=0)
+    flag = forms.BooleanField(required=False)
+    go = forms.ChoiceField(choices=GO_CHOICES, required=False)
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, question: QuestionSnapshot):
+        super().__init__(data)
+        self.question = question
+        self.fields["choice"] = _choice_field(question)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "choice" in cleaned:
+            problem = answer_problem(self.question, cleaned["choice"], complete=False)
+            if problem:
+                self.add_error("choice", problem)
+        return cleaned
+
+    def problem(self) -> str:
+        """Return every error in one sentence for the learner."""
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)
+
+
+class AccommodationForm(forms.Form):
+    """An instructor's grant of extra time, attempts or window to one learner."""
+
+    username = forms.CharField(max_length=150, label="Learner's username")
+    time_multiplier = forms.DecimalField(
+        min_value=Decimal("1"),
+        max_value=Decimal("4"),
+        max_digits=3,
+        decimal_places=2,
+        initial=Decimal("1"),
+        help_text="1.5 gives half as much time again; 1 to 4.",
+    )
+    extra_attempts = forms.IntegerField(min_value=0, max_value=20, initial=0)
+    window_extension_minutes = forms.IntegerField(
+        min_value=0,
+        max_value=60 * 24 * 60,
+        initial=0,
+        label="Window extension (minutes)",
+        help_text="Minutes the learner may still start after the exam window closes.",
+    )
+    note = forms.CharField(max_length=200, required=False)
+
+    def clean_username(self) -> User:
+        username: str = self.cleaned_data["username"]
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise forms.ValidationError(f"There is no learner with the username “{username}”.")
+        return user

@@ -18,11 +18,18 @@ Scoring rules (also in docs/scoring.md):
 - **Topics**: each question belongs to one topic (its lesson); a topic's score is the sum over its
   questions, out of its number of questions.
 
+- **Scaled score** (exams, like the AWS certification exams): the percentage mapped linearly
+  onto 100–1000, ``scaled = floor(100 + 9 × percent)``, so 0 % is 100, 100 % is 1000, and the
+  pass mark maps to ``100 + 9 × pass_mark`` (70 % → 730, 72 % → 748). Rounding down keeps the
+  two views in step: a scaled score reaches the scaled pass mark exactly when the percentage
+  reaches the pass mark.
+
 The order in which choices were shown never matters: scores depend on choice keys only.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -139,6 +146,23 @@ def passes(score: float, max_score: float, pass_mark: int) -> bool:
     if max_score <= 0:
         return False
     return 100 * score / max_score >= pass_mark - _EPSILON
+
+
+SCALED_MIN = 100
+SCALED_MAX = 1000
+
+
+def scaled_score(score: float, max_score: float) -> int:
+    """Return `score` on the 100–1000 scale (see the module docstring)."""
+    if max_score <= 0:
+        return SCALED_MIN
+    span = SCALED_MAX - SCALED_MIN
+    return min(SCALED_MAX, math.floor(SCALED_MIN + span * score / max_score + _EPSILON))
+
+
+def scaled_pass_mark(pass_mark: int) -> int:
+    """Return the scaled score that passes, the equivalent of `pass_mark` percent."""
+    return SCALED_MIN + (SCALED_MAX - SCALED_MIN) * pass_mark // 100
 
 
 def grade(snapshot: Snapshot, answers: Mapping[str, Sequence[str]]) -> Grade:

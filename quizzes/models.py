@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from course.models import Lesson, Module
 
+from .grading import scaled_pass_mark, scaled_score
 from .snapshot import ChoiceSnapshot, QuestionSnapshot
+from .timing import GRACE_SECONDS
 
 
 class QuestionKind(models.TextChoices):
@@ -166,6 +170,13 @@ class AttemptQuerySet(models.QuerySet["Attempt"]):
     def finished(self) -> AttemptQuerySet:
         return self.exclude(status=AttemptStatus.IN_PROGRESS)
 
+    def overdue(self, now: datetime) -> AttemptQuerySet:
+        """Open attempts whose deadline and network grace have passed."""
+        return self.filter(
+            status=AttemptStatus.IN_PROGRESS,
+            deadline__lt=now - timedelta(seconds=GRACE_SECONDS),
+        )
+
 
 class Attempt(models.Model):
     """One sitting of a graded quiz or exam, with a snapshot of exactly what was asked."""
@@ -186,11 +197,17 @@ class Attempt(models.Model):
     answer_versions = models.JSONField(
         default=dict, help_text="Question key → sequence number of the saved answer."
     )
+    answer_times = models.JSONField(
+        default=dict, blank=True, help_text="Question key → when its answer or flag last changed."
+    )
     sequence = models.PositiveIntegerField(default=0, help_text="Bumped on every accepted save.")
     score = models.FloatField(null=True, blank=True)
     max_score = models.FloatField(null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
     topic_scores = models.JSONField(default=dict, blank=True)
+    receipt_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the submission (quizzes/receipt.py)."
+    )
 
     objects = AttemptQuerySet.as_manager()
 
@@ -199,6 +216,13 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["user", "quiz", "-started_at"]),
             models.Index(fields=["status", "deadline"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=models.Q(status="in_progress"),
+                name="attempt_one_open_per_learner",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,6 +234,27 @@ class Attempt(models.Model):
 
     def result_url(self) -> str:
         return reverse("quizzes:attempt-result", kwargs=self._url_kwargs())
+
+    def question_url(self, number: int) -> str:
+        return reverse("quizzes:exam-question", kwargs={**self._url_kwargs(), "number": number})
+
+    def answer_url(self, number: int) -> str:
+        return reverse("quizzes:exam-answer", kwargs={**self._url_kwargs(), "number": number})
+
+    def review_url(self) -> str:
+        return reverse("quizzes:exam-review", kwargs=self._url_kwargs())
+
+    def submit_url(self) -> str:
+        return reverse("quizzes:attempt-submit", kwargs=self._url_kwargs())
+
+    def receipt_url(self) -> str:
+        return reverse("quizzes:attempt-receipt", kwargs=self._url_kwargs())
+
+    def certificate_url(self) -> str:
+        return reverse("quizzes:attempt-certificate", kwargs=self._url_kwargs())
+
+    def events_url(self) -> str:
+        return reverse("quizzes:attempt-events", kwargs={"attempt_id": self.pk})
 
     def _url_kwargs(self) -> dict[str, object]:
         return {
@@ -223,10 +268,25 @@ class Attempt(models.Model):
         return self.status == AttemptStatus.IN_PROGRESS
 
     @property
+    def is_exam(self) -> bool:
+        return self.quiz.kind == QuizKind.EXAM
+
+    @property
     def percent(self) -> int | None:
         if self.score is None or not self.max_score:
             return None
         return round(100 * self.score / self.max_score)
+
+    @property
+    def scaled_score(self) -> int | None:
+        """Return the score on the 100–1000 scale (see `grading.scaled_score`)."""
+        if self.score is None or not self.max_score:
+            return None
+        return scaled_score(self.score, self.max_score)
+
+    @property
+    def scaled_pass_mark(self) -> int:
+        return scaled_pass_mark(int(self.snapshot["pass_mark"]))
 
 
 class AttemptEvent(models.Model):

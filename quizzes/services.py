@@ -1,22 +1,43 @@
-"""Attempts at graded quizzes and exams: start, save answers, submit.
+"""Attempts at graded quizzes and exams: start, save answers, submit, expire.
 
-Each step is its own function so that exams can add their timing around them: `start_attempt`
-builds and records the snapshot (draw + shuffle with a seeded `random.Random`), `save_answers`
-stores drafts, `submit_attempt` grades and closes. Scoring itself is `grading.py` (pure).
+Each step is its own function: `start_attempt` builds and records the snapshot (draw + shuffle
+with a seeded `random.Random`) and fixes the deadline, `save_answers` stores drafts of a graded
+quiz, `save_exam_answer` stores one exam answer and flag guarded by its version token,
+`submit_attempt` grades and closes, and `expire_attempt` / `close_expired_attempts` close
+attempts whose deadline has passed, *at the deadline*. Scoring itself is `grading.py` and the
+clock rules are `timing.py` (both pure).
+
+Every write locks the attempt row first (`select_for_update()`), so saves and submits from
+several tabs, devices or double clicks are applied one at a time and an attempt is graded once.
 """
 
 from __future__ import annotations
 
+import enum
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 
 from course.models import User
 
-from . import grading
-from .models import Attempt, AttemptEvent, AttemptStatus, Question, QuestionQuerySet, Quiz
+from . import grading, timing
+from .models import (
+    Accommodation,
+    Attempt,
+    AttemptEvent,
+    AttemptStatus,
+    PracticeAnswer,
+    Question,
+    QuestionQuerySet,
+    Quiz,
+    QuizKind,
+)
+from .receipt import receipt_hash
 from .snapshot import QuestionSnapshot, Topic, build_snapshot
 
 
@@ -52,15 +73,47 @@ def questions_per_attempt(*, quiz: Quiz) -> int:
     return quiz.question_count or _pool_questions(quiz).count()
 
 
-def start_refusal(*, quiz: Quiz, attempts: Sequence[Attempt], now: datetime) -> str | None:
+def accommodation_for(*, quiz: Quiz, user: User) -> Accommodation | None:
+    return Accommodation.objects.filter(quiz=quiz, user=user).first()
+
+
+def seen_question_keys(*, user: User, quiz: Quiz) -> set[str]:
+    """Return the keys of the module's questions this learner was asked or practised before."""
+    seen: set[str] = set()
+    started = AttemptEvent.objects.filter(
+        attempt__user=user,
+        attempt__quiz__module_id=quiz.module_id,
+        kind=AttemptEvent.Kind.STARTED,
+    ).values_list("detail", flat=True)
+    for detail in started:
+        if isinstance(detail, dict):
+            seen.update(str(key) for key in detail.get("questions", []))
+    seen.update(
+        PracticeAnswer.objects.filter(user=user, question__module_id=quiz.module_id).values_list(
+            "question__key", flat=True
+        )
+    )
+    return seen
+
+
+def start_refusal(
+    *,
+    quiz: Quiz,
+    attempts: Sequence[Attempt],
+    now: datetime,
+    accommodation: Accommodation | None = None,
+) -> str | None:
     """Return why a learner with these attempts may not start `quiz` now, or None."""
+    extension = accommodation.window_extension_minutes if accommodation else 0
+    extra = accommodation.extra_attempts if accommodation else 0
     if quiz.opens_at and now < quiz.opens_at:
         return f"This quiz opens on {quiz.opens_at:%d %B %Y at %H:%M}."
-    if quiz.closes_at and now >= quiz.closes_at:
+    if quiz.closes_at and now >= timing.window_close(quiz.closes_at, extension):
         return "This quiz has closed."
-    if quiz.attempts_allowed is not None and len(attempts) >= quiz.attempts_allowed:
-        used = "attempt" if quiz.attempts_allowed == 1 else "attempts"
-        return f"You have used all {quiz.attempts_allowed} {used} at this quiz."
+    if quiz.attempts_allowed is not None and len(attempts) >= quiz.attempts_allowed + extra:
+        allowed = quiz.attempts_allowed + extra
+        used = "attempt" if allowed == 1 else "attempts"
+        return f"You have used all {allowed} {used} at this quiz."
     finished = [attempt.finished_at for attempt in attempts if attempt.finished_at]
     if quiz.retake_delay_minutes and finished:
         ready_at = max(finished) + timedelta(minutes=quiz.retake_delay_minutes)
@@ -70,16 +123,31 @@ def start_refusal(*, quiz: Quiz, attempts: Sequence[Attempt], now: datetime) -> 
     return None
 
 
+def deadline_for(
+    *, quiz: Quiz, started_at: datetime, accommodation: Accommodation | None
+) -> datetime | None:
+    return timing.attempt_deadline(
+        started_at=started_at,
+        time_limit_minutes=quiz.time_limit_minutes,
+        time_multiplier=accommodation.time_multiplier if accommodation else 1,
+        closes_at=quiz.closes_at,
+        window_extension_minutes=accommodation.window_extension_minutes if accommodation else 0,
+    )
+
+
 @transaction.atomic
 def start_attempt(*, quiz: Quiz, user: User, now: datetime, seed: int | None = None) -> Attempt:
     """Return the learner's open attempt at `quiz`, or start a new one with a fresh snapshot."""
     # Lock the learner's row so two clicks on "Start" cannot open two attempts.
     User.objects.select_for_update().filter(pk=user.pk).first()
     attempts = list(Attempt.objects.filter(quiz=quiz, user=user))
-    for attempt in attempts:
+    for index, attempt in enumerate(attempts):
         if attempt.is_open:
-            return attempt
-    reason = start_refusal(quiz=quiz, attempts=attempts, now=now)
+            if not timing.is_overdue(attempt.deadline, now):
+                return attempt
+            attempts[index] = expire_attempt(attempt_id=attempt.pk, now=now)
+    accommodation = accommodation_for(quiz=quiz, user=user)
+    reason = start_refusal(quiz=quiz, attempts=attempts, now=now, accommodation=accommodation)
     if reason:
         raise AttemptRefused(reason)
     pool = question_pool(quiz=quiz)
@@ -88,6 +156,7 @@ def start_attempt(*, quiz: Quiz, user: User, now: datetime, seed: int | None = N
     topics = quiz_topics(quiz) or [
         Topic(lesson) for lesson in dict.fromkeys(q["topic"] for q in pool)
     ]
+    seen = seen_question_keys(user=user, quiz=quiz) if quiz.kind == QuizKind.EXAM else set()
     seed = secrets.randbits(32) if seed is None else seed
     snapshot = build_snapshot(
         pool,
@@ -97,8 +166,9 @@ def start_attempt(*, quiz: Quiz, user: User, now: datetime, seed: int | None = N
         module_slug=quiz.module.slug,
         pass_mark=quiz.pass_mark,
         partial_credit=quiz.partial_credit,
+        seen=seen,
     )
-    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    deadline = deadline_for(quiz=quiz, started_at=now, accommodation=accommodation)
     attempt = Attempt.objects.create(
         quiz=quiz,
         user=user,
@@ -107,11 +177,18 @@ def start_attempt(*, quiz: Quiz, user: User, now: datetime, seed: int | None = N
         snapshot=snapshot,
         max_score=float(len(snapshot["questions"])),
     )
+    keys = [q["key"] for q in snapshot["questions"]]
     AttemptEvent.objects.create(
         attempt=attempt,
         at=now,
         kind=AttemptEvent.Kind.STARTED,
-        detail={"seed": seed, "questions": [q["key"] for q in snapshot["questions"]]},
+        detail={
+            "seed": seed,
+            "questions": keys,
+            "previously_seen": sum(1 for key in keys if key in seen),
+            "deadline": deadline.isoformat() if deadline else None,
+            "time_multiplier": str(accommodation.time_multiplier) if accommodation else "1",
+        },
     )
     return attempt
 
@@ -133,6 +210,7 @@ def _apply_answers(
         attempt.sequence += 1
         attempt.answers[key] = list(chosen)
         attempt.answer_versions[key] = attempt.sequence
+        attempt.answer_times[key] = now.isoformat()
         events.append(
             AttemptEvent(
                 attempt=attempt,
@@ -144,30 +222,26 @@ def _apply_answers(
     return events
 
 
-@transaction.atomic
-def save_answers(
-    *, attempt_id: int, answers: Mapping[str, Sequence[str]], now: datetime
-) -> Attempt:
-    """Save draft answers to an open attempt; a closed attempt is returned unchanged."""
-    attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
-    if not attempt.is_open:
-        return attempt
-    events = _apply_answers(attempt, answers, now)
-    if events:
-        attempt.save(update_fields=["answers", "answer_versions", "sequence"])
-        AttemptEvent.objects.bulk_create(events)
-    return attempt
+def _lock(attempt_id: int) -> Attempt:
+    return Attempt.objects.select_for_update().select_related("quiz", "user").get(pk=attempt_id)
 
 
-@transaction.atomic
-def submit_attempt(
-    *, attempt_id: int, now: datetime, answers: Mapping[str, Sequence[str]] | None = None
+def _close(
+    attempt: Attempt,
+    *,
+    now: datetime,
+    status: str,
+    events: list[AttemptEvent] | None = None,
 ) -> Attempt:
-    """Store the final answers, grade and close the attempt; a second submit changes nothing."""
-    attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
-    if not attempt.is_open:
-        return attempt
-    events = _apply_answers(attempt, answers or {}, now)
+    """Grade the (locked, open) attempt on its saved answers and close it.
+
+    A submission counts at `now`, but never later than the deadline; an expiry counts at the
+    deadline, whenever it is noticed.
+    """
+    events = events or []
+    finished_at = now
+    if attempt.deadline is not None and (status == AttemptStatus.EXPIRED or now > attempt.deadline):
+        finished_at = attempt.deadline
     result = grading.grade(attempt.snapshot, attempt.answers)
     attempt.score = result.score
     attempt.max_score = result.max_score
@@ -176,16 +250,277 @@ def submit_attempt(
         topic.topic: {"title": topic.title, "score": topic.score, "max": topic.max_score}
         for topic in result.topics
     }
-    attempt.status = AttemptStatus.SUBMITTED
-    attempt.finished_at = now
-    attempt.save()
-    events.append(
-        AttemptEvent(
-            attempt=attempt,
-            at=now,
-            kind=AttemptEvent.Kind.SUBMITTED,
-            detail={"score": result.score, "max_score": result.max_score},
-        )
+    attempt.status = status
+    attempt.finished_at = finished_at
+    attempt.receipt_hash = receipt_hash(
+        attempt_id=attempt.pk,
+        username=attempt.user.get_username(),
+        quiz=f"{attempt.snapshot['module_slug']}/{attempt.quiz.slug}",
+        started_at=attempt.started_at,
+        finished_at=finished_at,
+        status=status,
+        question_keys=[q["key"] for q in attempt.snapshot["questions"]],
+        answers=attempt.answers,
+        answer_times=attempt.answer_times,
+        flags=attempt.flags,
     )
+    attempt.save()
+    kind = (
+        AttemptEvent.Kind.EXPIRED
+        if status == AttemptStatus.EXPIRED
+        else AttemptEvent.Kind.SUBMITTED
+    )
+    detail: dict[str, object] = {"score": result.score, "max_score": result.max_score}
+    if finished_at != now:
+        detail["noticed_at"] = now.isoformat()
+    events.append(AttemptEvent(attempt=attempt, at=finished_at, kind=kind, detail=detail))
     AttemptEvent.objects.bulk_create(events)
     return attempt
+
+
+@transaction.atomic
+def save_answers(
+    *, attempt_id: int, answers: Mapping[str, Sequence[str]], now: datetime
+) -> Attempt:
+    """Save draft answers to an open attempt; a closed or overdue attempt is not changed.
+
+    An overdue attempt is closed at its deadline instead (see `expire_attempt`).
+    """
+    attempt = _lock(attempt_id)
+    if not attempt.is_open:
+        return attempt
+    if timing.is_overdue(attempt.deadline, now):
+        return _close(attempt, now=now, status=AttemptStatus.EXPIRED)
+    events = _apply_answers(attempt, answers, now)
+    if events:
+        attempt.save(update_fields=["answers", "answer_versions", "answer_times", "sequence"])
+        AttemptEvent.objects.bulk_create(events)
+    return attempt
+
+
+class SaveOutcome(enum.Enum):
+    SAVED = "saved"
+    UNCHANGED = "unchanged"
+    STALE = "stale"
+    LATE = "late"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    attempt: Attempt
+    outcome: SaveOutcome
+    question_key: str
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome in (SaveOutcome.SAVED, SaveOutcome.UNCHANGED)
+
+    @property
+    def version(self) -> int:
+        """Return the token a form must carry to change this question next."""
+        return int(self.attempt.answer_versions.get(self.question_key, 0))
+
+    @property
+    def changed_at(self) -> datetime | None:
+        """Return when the stored answer or flag of the question last changed."""
+        stamp = self.attempt.answer_times.get(self.question_key)
+        return datetime.fromisoformat(stamp) if stamp else None
+
+
+@transaction.atomic
+def save_exam_answer(
+    *,
+    attempt_id: int,
+    question_key: str,
+    chosen: Sequence[str],
+    flagged: bool,
+    version: int,
+    now: datetime,
+) -> SaveResult:
+    """Store one question's answer and flag if `version` is the question's current version.
+
+    `version` is the token the form was rendered with (`answer_versions[key]`, 0 before the
+    first save). A save that changes nothing is accepted whatever its token (a double click). A
+    save with an older token is refused as stale: another tab or window changed the answer since
+    this form was drawn. Answers after the deadline plus grace are refused and the attempt is
+    closed at its deadline. Every refusal is logged.
+    """
+    attempt = _lock(attempt_id)
+    asked = {question["key"]: question for question in attempt.snapshot["questions"]}
+    if question_key not in asked:
+        raise AnswerRejected(f"question {question_key!r} is not part of this attempt")
+    problem = grading.answer_problem(asked[question_key], chosen, complete=False)
+    if problem:
+        raise AnswerRejected(problem)
+    if not attempt.is_open:
+        return SaveResult(attempt, SaveOutcome.CLOSED, question_key)
+    detail = {"question": question_key, "chosen": list(chosen), "flagged": flagged}
+    if timing.is_overdue(attempt.deadline, now):
+        refused = AttemptEvent(
+            attempt=attempt, at=now, kind=AttemptEvent.Kind.REFUSED, detail=detail | {"why": "late"}
+        )
+        _close(attempt, now=now, status=AttemptStatus.EXPIRED, events=[refused])
+        return SaveResult(attempt, SaveOutcome.LATE, question_key)
+    was_flagged = question_key in attempt.flags
+    same_answer = attempt.answers.get(question_key, []) == list(chosen)
+    if same_answer and was_flagged == flagged:
+        return SaveResult(attempt, SaveOutcome.UNCHANGED, question_key)
+    current = int(attempt.answer_versions.get(question_key, 0))
+    if version != current:
+        AttemptEvent.objects.create(
+            attempt=attempt,
+            at=now,
+            kind=AttemptEvent.Kind.REFUSED,
+            detail=detail | {"why": "stale", "version": version, "current": current},
+        )
+        return SaveResult(attempt, SaveOutcome.STALE, question_key)
+    attempt.sequence += 1
+    events = []
+    if not same_answer:
+        if chosen:
+            attempt.answers[question_key] = list(chosen)
+        else:
+            attempt.answers.pop(question_key, None)
+        events.append(
+            AttemptEvent(
+                attempt=attempt,
+                at=now,
+                kind=AttemptEvent.Kind.ANSWERED,
+                detail={
+                    "question": question_key,
+                    "chosen": list(chosen),
+                    "sequence": attempt.sequence,
+                },
+            )
+        )
+    if was_flagged != flagged:
+        attempt.flags = [key for key in attempt.flags if key != question_key]
+        if flagged:
+            attempt.flags.append(question_key)
+        events.append(
+            AttemptEvent(
+                attempt=attempt,
+                at=now,
+                kind=AttemptEvent.Kind.FLAGGED,
+                detail={"question": question_key, "flagged": flagged, "sequence": attempt.sequence},
+            )
+        )
+    attempt.answer_versions[question_key] = attempt.sequence
+    attempt.answer_times[question_key] = now.isoformat()
+    attempt.save(update_fields=["answers", "flags", "answer_versions", "answer_times", "sequence"])
+    AttemptEvent.objects.bulk_create(events)
+    return SaveResult(attempt, SaveOutcome.SAVED, question_key)
+
+
+@transaction.atomic
+def submit_attempt(
+    *,
+    attempt_id: int,
+    now: datetime,
+    answers: Mapping[str, Sequence[str]] | None = None,
+    auto: bool = False,
+) -> Attempt:
+    """Store the final answers, grade and close the attempt; a second submit changes nothing.
+
+    A submit after the deadline plus grace closes the attempt at the deadline on what was saved
+    before (the late answers are ignored). `auto=True` is the page's timer running out: it
+    closes the attempt only once the deadline has passed (a client clock running fast cannot end
+    an exam early) and records it as finished at the deadline.
+    """
+    attempt = _lock(attempt_id)
+    if not attempt.is_open:
+        return attempt
+    if timing.is_overdue(attempt.deadline, now):
+        return _close(attempt, now=now, status=AttemptStatus.EXPIRED)
+    if auto:
+        if attempt.deadline is None or now < attempt.deadline:
+            return attempt
+        return _close(attempt, now=now, status=AttemptStatus.EXPIRED)
+    events = _apply_answers(attempt, answers or {}, now)
+    return _close(attempt, now=now, status=AttemptStatus.SUBMITTED, events=events)
+
+
+@transaction.atomic
+def expire_attempt(*, attempt_id: int, now: datetime) -> Attempt:
+    """Close an overdue attempt at its deadline, graded on its saved answers (else no change)."""
+    attempt = _lock(attempt_id)
+    if attempt.is_open and timing.is_overdue(attempt.deadline, now):
+        _close(attempt, now=now, status=AttemptStatus.EXPIRED)
+    return attempt
+
+
+def close_expired_attempts(*, now: datetime, user: User | None = None) -> list[Attempt]:
+    """Close every overdue attempt (of one learner, if given); return the attempts closed."""
+    overdue = Attempt.objects.overdue(now)
+    if user is not None:
+        overdue = overdue.filter(user=user)
+    closed = []
+    for attempt_id in overdue.values_list("pk", flat=True):
+        attempt = expire_attempt(attempt_id=attempt_id, now=now)
+        if attempt.status == AttemptStatus.EXPIRED:
+            closed.append(attempt)
+    return closed
+
+
+@transaction.atomic
+def record_resume(*, attempt_id: int, now: datetime, client: str) -> Attempt:
+    """Log that the learner came back to an open attempt (a reload, another tab or device)."""
+    attempt = _lock(attempt_id)
+    if attempt.is_open:
+        AttemptEvent.objects.create(
+            attempt=attempt, at=now, kind=AttemptEvent.Kind.RESUMED, detail={"client": client[:200]}
+        )
+    return attempt
+
+
+@transaction.atomic
+def set_accommodation(
+    *,
+    quiz: Quiz,
+    user: User,
+    time_multiplier: Decimal,
+    extra_attempts: int,
+    window_extension_minutes: int,
+    note: str = "",
+) -> Accommodation:
+    """Grant (or change) a learner's accommodation; an open attempt gets the new deadline."""
+    accommodation, _ = Accommodation.objects.update_or_create(
+        quiz=quiz,
+        user=user,
+        defaults={
+            "time_multiplier": time_multiplier,
+            "extra_attempts": extra_attempts,
+            "window_extension_minutes": window_extension_minutes,
+            "note": note,
+        },
+    )
+    open_attempts = Attempt.objects.select_for_update().filter(
+        quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS
+    )
+    for attempt in open_attempts:
+        attempt.deadline = deadline_for(
+            quiz=quiz, started_at=attempt.started_at, accommodation=accommodation
+        )
+        attempt.save(update_fields=["deadline"])
+    return accommodation
+
+
+def review_opens_at(*, attempt: Attempt) -> datetime | None:
+    """Return when an "after close" review opens for this attempt (None: not on a schedule).
+
+    With a window: when the window has closed for everyone, extensions included, and every
+    attempt at the quiz has passed its deadline, so no one still sitting the exam can learn the
+    answers from someone else's review. Without a window: at the attempt's own deadline.
+    """
+    quiz = attempt.quiz
+    if quiz.closes_at is None:
+        return attempt.deadline
+    latest = Quiz.objects.filter(pk=quiz.pk).aggregate(
+        deadline=Max("attempts__deadline"),
+        extension=Max("accommodations__window_extension_minutes"),
+    )
+    opens = timing.window_close(quiz.closes_at, latest["extension"] or 0)
+    if latest["deadline"] is not None:
+        opens = max(opens, latest["deadline"])
+    return opens

@@ -9,7 +9,9 @@ so the same pool, settings and seed always give the same snapshot.
   remainder, ties broken at random: with 13 equal topics and 20 questions, which seven topics
   get a second question varies between attempts); a topic with too few questions gives what it
   has and the rest is shared among the others the same way. Within a topic the questions are a
-  random sample; the questions are then shuffled together.
+  random sample, taken first from the questions the learner has not seen before (`seen`: keys
+  of questions asked in earlier attempts or answered in practice) and only then from the seen
+  ones; the questions are then shuffled together.
 - **Shuffle.** Choices are shuffled per question; a `locked` choice ("All of the above") keeps
   its position and the others move around it.
 """
@@ -17,7 +19,7 @@ so the same pool, settings and seed always give the same snapshot.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from random import Random
 from typing import TypedDict, TypeVar
@@ -117,8 +119,13 @@ def draw_questions(
     topics: Sequence[Topic],
     count: int | None,
     rng: Random,
+    seen: Collection[str] = (),
 ) -> list[QuestionSnapshot]:
-    """Return the questions an attempt asks, in the order it asks them."""
+    """Return the questions an attempt asks, in the order it asks them.
+
+    Within each topic, questions whose key is in `seen` are drawn only when the unseen ones run
+    out. With nothing seen the draw is the same as without `seen`.
+    """
     by_topic: dict[str, list[QuestionSnapshot]] = {topic.lesson: [] for topic in topics}
     for question in pool:
         if question["topic"] in by_topic:
@@ -130,9 +137,21 @@ def draw_questions(
         shares = allocate(count, weights, {t: len(qs) for t, qs in by_topic.items()}, rng)
         chosen = []
         for topic, questions in by_topic.items():
-            chosen += rng.sample(questions, shares.get(topic, 0))
+            chosen += _sample_preferring_unseen(questions, shares.get(topic, 0), seen, rng)
     rng.shuffle(chosen)
     return chosen
+
+
+def _sample_preferring_unseen(
+    questions: Sequence[QuestionSnapshot], n: int, seen: Collection[str], rng: Random
+) -> list[QuestionSnapshot]:
+    fresh = [question for question in questions if question["key"] not in seen]
+    if len(fresh) == len(questions):
+        return rng.sample(questions, n)
+    if n <= len(fresh):
+        return rng.sample(fresh, n)
+    stale = [question for question in questions if question["key"] in seen]
+    return fresh + rng.sample(stale, n - len(fresh))
 
 
 def build_snapshot(
@@ -144,11 +163,12 @@ def build_snapshot(
     module_slug: str,
     pass_mark: int,
     partial_credit: bool,
+    seen: Collection[str] = (),
 ) -> Snapshot:
     """Draw the questions, shuffle each one's choices, and record it all with the seed."""
     rng = Random(seed)
     questions = []
-    for question in draw_questions(pool, topics=topics, count=count, rng=rng):
+    for question in draw_questions(pool, topics=topics, count=count, rng=rng, seen=seen):
         asked = copy.deepcopy(question)
         asked["choices"] = shuffle_choices(asked["choices"], rng)
         questions.append(asked)

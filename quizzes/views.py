@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from random import Random
 from urllib.parse import urlencode
 
@@ -20,10 +21,13 @@ from django.views.decorators.vary import vary_on_headers
 from course.models import Lesson, Module
 from course.types import AuthenticatedHttpRequest, HtmxHttpRequest
 
-from . import grading, history, practice, services
+from . import grading, history, practice, services, timing
 from .forms import AttemptAnswersForm, PracticeAnswerForm, question_item
-from .models import Attempt, Question, Quiz, QuizKind, ReviewPolicy
+from .models import Attempt, AttemptStatus, Question, Quiz, QuizKind, ReviewPolicy
 from .snapshot import QuestionSnapshot, shuffle_choices
+
+# Exam attempts this browser session has opened (a first visit from elsewhere is a "resume").
+SEEN_SESSION_KEY = "exam_attempts_seen"
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class LessonPractice:
 @require_GET
 def module_quizzes(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
     module = get_object_or_404(Module.objects.published(), slug=module_slug)
+    if request.user.is_authenticated:
+        services.close_expired_attempts(now=timezone.now(), user=request.user)
     lessons = list(
         module.lessons.filter(is_active=True)
         .annotate(question_count=Count("questions", filter=Q(questions__is_active=True)))
@@ -318,22 +324,46 @@ def practice_questions(
 # Graded quizzes --------------------------------------------------------------------------------
 
 
-def _get_quiz(module_slug: str, quiz_slug: str) -> Quiz:
+def get_quiz(module_slug: str, quiz_slug: str) -> Quiz:
     return get_object_or_404(
         Quiz.objects.active().select_related("module"), module__slug=module_slug, slug=quiz_slug
     )
 
 
-def _get_attempt(
-    request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str, attempt_id: int
+def get_attempt(
+    request: AuthenticatedHttpRequest,
+    module_slug: str,
+    quiz_slug: str,
+    attempt_id: int,
+    *,
+    now: datetime,
+    expire: bool = True,
 ) -> Attempt:
-    return get_object_or_404(
+    """Return the learner's attempt; with `expire`, an overdue one is closed at its deadline."""
+    attempt = get_object_or_404(
         Attempt.objects.select_related("quiz__module"),
         pk=attempt_id,
         user=request.user,
         quiz__slug=quiz_slug,
         quiz__module__slug=module_slug,
     )
+    if expire and attempt.is_open and timing.is_overdue(attempt.deadline, now):
+        closed = services.expire_attempt(attempt_id=attempt.pk, now=now)
+        closed.quiz = attempt.quiz
+        return closed
+    return attempt
+
+
+def _close_overdue(attempts: list[Attempt], now: datetime) -> list[Attempt]:
+    """Return `attempts` with every overdue open one closed at its deadline."""
+    closed = []
+    for attempt in attempts:
+        if attempt.is_open and timing.is_overdue(attempt.deadline, now):
+            expired = services.expire_attempt(attempt_id=attempt.pk, now=now)
+            expired.quiz = attempt.quiz
+            attempt = expired
+        closed.append(attempt)
+    return closed
 
 
 @login_required
@@ -341,13 +371,26 @@ def _get_attempt(
 def quiz_detail(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str
 ) -> HttpResponse:
-    quiz = _get_quiz(module_slug, quiz_slug)
+    quiz = get_quiz(module_slug, quiz_slug)
     if quiz.kind == QuizKind.PRACTICE:
         return redirect("quizzes:practice-module", module_slug=quiz.module.slug)
-    attempts = list(
-        Attempt.objects.filter(quiz=quiz, user=request.user).select_related("quiz__module")
+    now = timezone.now()
+    attempts = _close_overdue(
+        list(Attempt.objects.filter(quiz=quiz, user=request.user).select_related("quiz__module")),
+        now,
     )
     open_attempt = next((attempt for attempt in attempts if attempt.is_open), None)
+    accommodation = services.accommodation_for(quiz=quiz, user=request.user)
+    refusal = None
+    if open_attempt is None:
+        refusal = services.start_refusal(
+            quiz=quiz, attempts=attempts, now=now, accommodation=accommodation
+        )
+    extra = accommodation.extra_attempts if accommodation else 0
+    minutes = None
+    if quiz.time_limit_minutes:
+        multiplier = accommodation.time_multiplier if accommodation else 1
+        minutes = round(quiz.time_limit_minutes * multiplier)
     return render(
         request,
         "quizzes/quiz_detail.html",
@@ -356,10 +399,18 @@ def quiz_detail(
             "module": quiz.module,
             "attempts": attempts,
             "open_attempt": open_attempt,
-            "refusal": None
-            if open_attempt
-            else services.start_refusal(quiz=quiz, attempts=attempts, now=timezone.now()),
+            "refusal": refusal,
             "question_count": services.questions_per_attempt(quiz=quiz),
+            "accommodation": accommodation,
+            "your_minutes": minutes,
+            "attempts_allowed": quiz.attempts_allowed + extra if quiz.attempts_allowed else None,
+            "window_closes": timing.window_close(
+                quiz.closes_at, accommodation.window_extension_minutes if accommodation else 0
+            )
+            if quiz.closes_at
+            else None,
+            "scaled_pass_mark": grading.scaled_pass_mark(quiz.pass_mark),
+            "is_exam": quiz.kind == QuizKind.EXAM,
         },
     )
 
@@ -367,12 +418,18 @@ def quiz_detail(
 @login_required
 @require_POST
 def quiz_start(request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str) -> HttpResponse:
-    quiz = _get_quiz(module_slug, quiz_slug)
+    quiz = get_quiz(module_slug, quiz_slug)
     try:
         attempt = services.start_attempt(quiz=quiz, user=request.user, now=timezone.now())
     except services.AttemptRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(quiz)
+    if attempt.is_exam and not attempt.answers and attempt.sequence == 0:
+        # A fresh exam opens at question 1 in this browser session; this is no "resume".
+        seen = request.session.get(SEEN_SESSION_KEY, [])
+        if attempt.pk not in seen:
+            request.session[SEEN_SESSION_KEY] = [*seen[-19:], attempt.pk]
+        return redirect(attempt.question_url(1))
     return redirect(attempt)
 
 
@@ -391,10 +448,17 @@ def _attempt_form_response(
 def attempt_detail(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str, attempt_id: int
 ) -> HttpResponse:
-    """Show every question of an open attempt, with the answers saved so far."""
-    attempt = _get_attempt(request, module_slug, quiz_slug, attempt_id)
+    """Show every question of an open attempt, with the answers saved so far.
+
+    An exam asks one question per page: this forwards to the first unanswered question.
+    """
+    attempt = get_attempt(request, module_slug, quiz_slug, attempt_id, now=timezone.now())
     if not attempt.is_open:
         return redirect(attempt.result_url())
+    if attempt.is_exam:
+        keys = [question["key"] for question in attempt.snapshot["questions"]]
+        unanswered = [n for n, key in enumerate(keys, start=1) if not attempt.answers.get(key)]
+        return redirect(attempt.question_url(unanswered[0] if unanswered else 1))
     form = AttemptAnswersForm(
         questions=attempt.snapshot["questions"],
         partial_credit=attempt.snapshot["partial_credit"],
@@ -410,7 +474,7 @@ def attempt_save(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str, attempt_id: int
 ) -> HttpResponse:
     """Save draft answers (htmx autosave on every change, or the "Save" button without JS)."""
-    attempt = _get_attempt(request, module_slug, quiz_slug, attempt_id)
+    attempt = get_attempt(request, module_slug, quiz_slug, attempt_id, now=timezone.now())
     if not attempt.is_open:
         if request.htmx:
             return render(request, "quizzes/attempt_form.html#save-status", {"closed": True})
@@ -440,9 +504,21 @@ def attempt_save(
 def attempt_submit(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str, attempt_id: int
 ) -> HttpResponse:
-    """Grade the attempt once; submitting again shows the first result."""
-    attempt = _get_attempt(request, module_slug, quiz_slug, attempt_id)
+    """Grade the attempt once; submitting again shows the first result.
+
+    An exam's answers are already saved one by one; its submit (from the review screen, or the
+    page's timer running out with `auto=1`) only closes it.
+    """
+    now = timezone.now()
+    attempt = get_attempt(request, module_slug, quiz_slug, attempt_id, now=now)
     if not attempt.is_open:
+        return redirect(attempt.result_url())
+    if attempt.is_exam:
+        auto = request.POST.get("auto") == "1"
+        closed = services.submit_attempt(attempt_id=attempt.pk, now=now, auto=auto)
+        if closed.is_open:
+            messages.info(request, "There is still time left: your exam is open.")
+            return redirect(attempt.review_url())
         return redirect(attempt.result_url())
     form = AttemptAnswersForm(
         request.POST,
@@ -465,14 +541,15 @@ def attempt_result(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str, attempt_id: int
 ) -> HttpResponse:
     """Show the score, pass or fail, topics, and a review of every question as it was asked."""
-    attempt = _get_attempt(request, module_slug, quiz_slug, attempt_id)
+    attempt = get_attempt(request, module_slug, quiz_slug, attempt_id, now=timezone.now())
     if attempt.is_open:
         return redirect(attempt)
     quiz = attempt.quiz
     now = timezone.now()
-    # "After close": when the quiz window closes or, without one, at the attempt's deadline.
-    closes = quiz.closes_at or attempt.deadline
-    review_open = quiz.review == ReviewPolicy.IMMEDIATE or (closes is not None and now >= closes)
+    review_opens = services.review_opens_at(attempt=attempt)
+    review_open = quiz.review == ReviewPolicy.IMMEDIATE or (
+        review_opens is not None and now >= review_opens
+    )
     result = grading.grade(attempt.snapshot, attempt.answers)
     reviews = [
         ReviewItem(number=number, question=question, result=question_result)
@@ -491,7 +568,9 @@ def attempt_result(
             "topics": history.topic_rows(attempt.topic_scores),
             "reviews": reviews if review_open else [],
             "review_open": review_open,
+            "review_opens": review_opens,
             "pass_mark": attempt.snapshot["pass_mark"],
+            "expired": attempt.status == AttemptStatus.EXPIRED,
         },
     )
 
@@ -503,10 +582,13 @@ def attempt_result(
 @require_GET
 def learner_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show past attempts and, per topic, how the learner does in graded quizzes and practice."""
-    attempts = list(
-        Attempt.objects.filter(user=request.user)
-        .select_related("quiz__module")
-        .order_by("-started_at")
+    attempts = _close_overdue(
+        list(
+            Attempt.objects.filter(user=request.user)
+            .select_related("quiz__module")
+            .order_by("-started_at")
+        ),
+        timezone.now(),
     )
     return render(
         request,

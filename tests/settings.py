@@ -14,3 +14,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Query-count assertions must not depend on where sessions are cached: with REDIS_URL the app
+# reads sessions from Redis first (cached_db); tests keep them in the database so that every
+# page's pinned count holds on both CI runs. tests/web/test_pages.py checks the Redis setup.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -63,3 +63,15 @@ def test_unreachable_database_url_fails_with_a_clear_message():
     assert run.returncode != 0
     assert "Cannot connect to the 'default' database" in run.stderr
     assert "127.0.0.1:1/nowhere" in run.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
+def test_with_redis_url_the_cache_is_redis_and_sessions_are_cached():
+    from django.core.cache import cache
+
+    import config.settings as production
+
+    assert production.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert production.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    cache.set("ping", "pong", 5)
+    assert cache.get("ping") == "pong"
