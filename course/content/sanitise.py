@@ -30,8 +30,12 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def sanitise(html: str) -> str:
-    """Return `html` with everything unsafe or unstyled removed."""
-    return nh3.clean(
+    """Return `html` with everything unsafe or unstyled removed.
+
+    Code blocks may scroll sideways, so each `<pre>` is made focusable afterwards: keyboard
+    users can then scroll it (WCAG 2.1.1; axe rule scrollable-region-focusable).
+    """
+    clean = nh3.clean(
         html,
         tags=_TAGS,
         clean_content_tags={"script", "style"},
@@ -40,3 +44,4 @@ def sanitise(html: str) -> str:
         allowed_classes=_CLASSES,
         link_rel="noopener noreferrer",
     )
+    return clean.replace("<pre>", '<pre tabindex="0">')

@@ -32,7 +32,7 @@ def test_headings_get_anchors_and_a_table_of_contents():
 
 def test_code_is_highlighted_with_the_highlight_class():
     result = render('```python\nprint("hi")\n```\n')
-    assert '<div class="highlight"><pre>' in result.html
+    assert '<div class="highlight"><pre tabindex="0">' in result.html
     assert '<span class="nb">print</span>' in result.html
 
 
