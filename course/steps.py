@@ -15,7 +15,8 @@ from course.sandbox import Kind, Scenario, simulate
 
 MAX_STEPS = 40
 MAX_BURST = 200
-WAITS_MS = {"1s": 1_000, "1min": 60_000, "10min": 600_000}
+AMOUNTS = {"burst", "wait", "shift"}
+ALIAS = "live"
 
 
 class StepError(ValueError):
@@ -24,7 +25,7 @@ class StepError(ValueError):
 
 @dataclass(frozen=True)
 class Step:
-    """One action: invoke, burst (count), wait (ms), break or fix."""
+    """One action: invoke, burst (count), wait (ms), break, fix, publish or shift (percent)."""
 
     action: str
     amount: int = 0
@@ -32,7 +33,7 @@ class Step:
     @property
     def token(self) -> str:
         """Return the step as written in the URL."""
-        return f"{self.action}:{self.amount}" if self.action in {"burst", "wait"} else self.action
+        return f"{self.action}:{self.amount}" if self.action in AMOUNTS else self.action
 
     @property
     def label(self) -> str:
@@ -41,10 +42,13 @@ class Step:
             return f"Send a burst of {self.amount}"
         if self.action == "wait":
             return f"Wait {_duration_words(self.amount)}"
+        if self.action == "shift":
+            return f"Shift {self.amount}% of alias traffic to the newest version"
         return {
             "invoke": "Invoke once",
             "break": "Break the function",
             "fix": "Fix the function",
+            "publish": "Publish a new version",
         }[self.action]
 
 
@@ -60,8 +64,10 @@ def parse_steps(text: str) -> list[Step]:
     steps: list[Step] = []
     for token in filter(None, (part.strip() for part in text.split(","))):
         action, _, amount = token.partition(":")
-        if action in {"invoke", "break", "fix"} and not amount:
+        if action in {"invoke", "break", "fix", "publish"} and not amount:
             steps.append(Step(action))
+        elif action == "shift" and amount.isdigit() and 0 <= int(amount) <= 100:
+            steps.append(Step("shift", int(amount)))
         elif action == "burst" and amount.isdigit() and 1 <= int(amount) <= MAX_BURST:
             steps.append(Step("burst", int(amount)))
         elif action == "wait" and amount.isdigit() and 1 <= int(amount) <= 86_400_000:
@@ -69,7 +75,7 @@ def parse_steps(text: str) -> list[Step]:
         else:
             raise StepError(
                 f"Step {token!r} is not understood: use invoke, burst:N (1–{MAX_BURST}), "
-                "wait:MS (1–86,400,000), break or fix."
+                "wait:MS (1–86,400,000), break, fix, publish or shift:PERCENT (0–100)."
             )
     if len(steps) > MAX_STEPS:
         raise StepError(f"{len(steps)} steps is more than the {MAX_STEPS} the sandbox replays.")
@@ -100,6 +106,7 @@ def apply_steps(
     ]
     scenario["Faults"] = faults
     events: list[dict[str, Any]] = scenario["Traffic"]["Events"]
+    releases = _Releases(scenario) if any(s.action in {"publish", "shift"} for s in steps) else None
     marks: list[StepMark] = []
     clock = 0
     broken: dict[str, Any] | None = None
@@ -109,10 +116,17 @@ def apply_steps(
             clock += step.amount
         elif step.action == "break" and broken is None:
             broken = {"Effect": "error", "Match": {"FromMs": clock}}
+            if releases is not None and releases.published:
+                # A bug ships with the newest release: older versions keep working (canary).
+                broken["Match"]["Versions"] = [releases.newest]
             faults.append(broken)
         elif step.action == "fix" and broken is not None:
             broken["Match"]["ToMs"] = clock
             broken = None
+        elif step.action == "publish" and releases is not None:
+            releases.publish(clock)
+        elif step.action == "shift" and releases is not None:
+            releases.shift(clock, step.amount)
         elif step.action in {"invoke", "burst"}:
             count = 1 if step.action == "invoke" else step.amount
             for index in range(count):
@@ -122,6 +136,48 @@ def apply_steps(
     if not events:
         scenario.pop("Traffic")
     return scenario, marks
+
+
+class _Releases:
+    """Versions and the `live` alias for publish and shift steps (callers invoke the alias)."""
+
+    def __init__(self, scenario: dict[str, Any]) -> None:
+        function = scenario.setdefault("Function", {})
+        self.versions: dict[str, Any] = function.setdefault("Versions", {})
+        if not self.versions:
+            self.versions["1"] = {"Description": "the function as deployed"}
+        self.aliases: dict[str, Any] = function.setdefault("Aliases", {})
+        newest = max(self.versions, key=int)
+        self.alias = self.aliases.setdefault(ALIAS, {"FunctionVersion": newest})
+        self.alias.pop("ProvisionedConcurrentExecutions", None)
+        scenario.setdefault("Source", {})["Qualifier"] = ALIAS
+        self.stable = str(self.alias["FunctionVersion"])
+        self.published = False
+
+    @property
+    def newest(self) -> str:
+        return max(self.versions, key=int)
+
+    def publish(self, clock: int) -> None:
+        """Publish the current code as a new immutable version (the alias doesn't move)."""
+        self.versions[str(int(self.newest) + 1)] = {"Description": f"published at {clock} ms"}
+        self.published = True
+
+    def shift(self, clock: int, percent: int) -> None:
+        """Route `percent` of the alias's traffic to the newest version from now on."""
+        newest = self.newest
+        if percent == 100 or newest == self.stable:
+            routing: dict[str, Any] = {"FunctionVersion": newest}
+            self.stable = newest if percent == 100 else self.stable
+        elif percent == 0:
+            routing = {"FunctionVersion": self.stable}
+        else:
+            weights = {newest: percent / 100}
+            routing = {
+                "FunctionVersion": self.stable,
+                "RoutingConfig": {"AdditionalVersionWeights": weights},
+            }
+        self.alias.setdefault("Shifts", []).append({"AtMs": clock, **routing})
 
 
 def _first_attempts_done(scenario: dict[str, Any], since_ms: int) -> int:

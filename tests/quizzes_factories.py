@@ -6,11 +6,12 @@ Texts are chosen so tests can search a page for them: explanations start with `B
 
 from __future__ import annotations
 
+from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from course.models import Lesson, Module
-from quizzes.models import Choice, Question, QuestionKind, Quiz, QuizKind
+from course.models import Lesson, Module, User
+from quizzes.models import Accommodation, Choice, Question, QuestionKind, Quiz, QuizKind
 from tests.factories import make_lesson, make_module
 
 _ids = count(1)
@@ -96,3 +97,19 @@ def make_bank(
             )
         )
     return module, made_lessons, made
+
+
+def make_exam(module: Module | None = None, **overrides: Any) -> Quiz:
+    """Return a timed exam (10 minutes, every question, review right away) over `module`."""
+    fields: dict[str, Any] = {
+        "kind": QuizKind.EXAM,
+        "time_limit_minutes": 10,
+        "review": "immediate",
+        "title": "Timed exam",
+    }
+    return make_quiz(module, **(fields | overrides))
+
+
+def make_accommodation(quiz: Quiz, user: User, **overrides: Any) -> Accommodation:
+    fields: dict[str, Any] = {"time_multiplier": Decimal("1.5")}
+    return Accommodation.objects.create(quiz=quiz, user=user, **(fields | overrides))

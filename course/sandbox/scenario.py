@@ -74,6 +74,16 @@ class Version:
 
 
 @dataclass(frozen=True, slots=True)
+class Shift:
+    """A later change of an alias's routing: `UpdateAlias` at a point in simulated time."""
+
+    at_ms: int
+    version: str
+    additional_version: str | None = None
+    additional_weight: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Alias:
     """An alias pointing at one version, optionally weighted towards a second (§4 [D18])."""
 
@@ -82,6 +92,7 @@ class Alias:
     additional_version: str | None = None
     additional_weight: float = 0.0
     provisioned: int = 0
+    shifts: tuple[Shift, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,40 +477,10 @@ def _function(fields: Fields, code_raw: object, account: Account) -> Function:
     raw_aliases = fields.sub("Aliases")
     for key in raw_aliases.data:
         raw = raw_aliases.sub(key)
-        target = raw.text("FunctionVersion", "")
-        if target not in known:
-            raise ScenarioError(
-                raw.at("FunctionVersion"),
-                f"'{target}' is not a version of the function; known: {', '.join(sorted(known))}",
-            )
-        routing = raw.sub("RoutingConfig")
-        weights = routing.sub("AdditionalVersionWeights")
-        extra_version, extra_weight = None, 0.0
-        if len(weights.data) > 1:
-            raise ScenarioError(
-                weights.path, "at most one additional version is allowed (§4 [D18][D18b])"
-            )
-        for wkey in weights.data:
-            if wkey == LATEST or wkey not in known:
-                raise ScenarioError(
-                    weights.at(wkey),
-                    f"'{wkey}' must be a published version, not $LATEST (§4 [D18])",
-                )
-            if target == LATEST:
-                raise ScenarioError(
-                    raw.at("FunctionVersion"),
-                    "a weighted alias must point at a published version, not $LATEST (§4 [D18])",
-                )
-            if wkey == target:
-                raise ScenarioError(
-                    weights.at(wkey), "the additional version must differ from FunctionVersion"
-                )
-            extra_version = wkey
-            extra_weight = weights.number(wkey, 0.0, 0.0, 1.0, "§4 [D18b]")
-        weights.done()
-        routing.done()
+        target, extra_version, extra_weight = _routing(raw, known)
+        shifts = _shifts(raw, known)
         pc = raw.integer("ProvisionedConcurrentExecutions", 0, 0, 100_000, "§3 [D14a]")
-        if pc and extra_version is not None:
+        if pc and (extra_version is not None or shifts):
             raise ScenarioError(
                 raw.at("ProvisionedConcurrentExecutions"),
                 "provisioned concurrency can't be managed on an alias with a routing config "
@@ -511,7 +492,7 @@ def _function(fields: Fields, code_raw: object, account: Account) -> Function:
                 "provisioned concurrency needs a published version, not $LATEST (§3 [D14a])",
             )
         raw.done()
-        aliases.append(Alias(key, target, extra_version, extra_weight, pc))
+        aliases.append(Alias(key, target, extra_version, extra_weight, pc, shifts))
     total_pc = sum(v.provisioned for v in versions) + sum(a.provisioned for a in aliases)
     limit = reserved if reserved is not None else reserved_max
     if total_pc > limit:
@@ -536,6 +517,64 @@ def _function(fields: Fields, code_raw: object, account: Account) -> Function:
         versions=tuple(versions),
         aliases=tuple(aliases),
     )
+
+
+def _routing(raw: Fields, known: set[str]) -> tuple[str, str | None, float]:
+    """Read `FunctionVersion` and `RoutingConfig` of an alias (or of one of its shifts)."""
+    target = raw.text("FunctionVersion", "")
+    if target not in known:
+        raise ScenarioError(
+            raw.at("FunctionVersion"),
+            f"'{target}' is not a version of the function; known: {', '.join(sorted(known))}",
+        )
+    routing = raw.sub("RoutingConfig")
+    weights = routing.sub("AdditionalVersionWeights")
+    extra_version, extra_weight = None, 0.0
+    if len(weights.data) > 1:
+        raise ScenarioError(
+            weights.path, "at most one additional version is allowed (§4 [D18][D18b])"
+        )
+    for wkey in weights.data:
+        if wkey == LATEST or wkey not in known:
+            raise ScenarioError(
+                weights.at(wkey),
+                f"'{wkey}' must be a published version, not $LATEST (§4 [D18])",
+            )
+        if target == LATEST:
+            raise ScenarioError(
+                raw.at("FunctionVersion"),
+                "a weighted alias must point at a published version, not $LATEST (§4 [D18])",
+            )
+        if wkey == target:
+            raise ScenarioError(
+                weights.at(wkey), "the additional version must differ from FunctionVersion"
+            )
+        extra_version = wkey
+        extra_weight = weights.number(wkey, 0.0, 0.0, 1.0, "§4 [D18b]")
+    weights.done()
+    routing.done()
+    return target, extra_version, extra_weight
+
+
+def _shifts(raw: Fields, known: set[str]) -> tuple[Shift, ...]:
+    """Read `Shifts`: later routing changes of an alias, in time order (simulator input)."""
+    shifts = []
+    previous = -1
+    for index, item in enumerate(raw.items("Shifts")):
+        path = f"{raw.at('Shifts')}[{index}]"
+        if not isinstance(item, Mapping):
+            raise ScenarioError(
+                path, "expected a mapping with AtMs, FunctionVersion, RoutingConfig"
+            )
+        shift = Fields(item, path)
+        at_ms = shift.integer("AtMs", 0, 0, MAX_MS, "simulator input")
+        if at_ms < previous:
+            raise ScenarioError(shift.at("AtMs"), "shifts must be listed in time order")
+        previous = at_ms
+        target, extra_version, extra_weight = _routing(shift, known)
+        shift.done()
+        shifts.append(Shift(at_ms, target, extra_version, extra_weight))
+    return tuple(shifts)
 
 
 def _destinations(fields: Fields, *, allow_success: bool) -> tuple[str | None, str | None]:

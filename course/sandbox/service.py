@@ -117,15 +117,18 @@ class Service:
             v.name: Pool(v, provisioned[v.name], lifetime) for v in function.versions
         }
         self.pool_list = list(self.pools.values())
-        self.routes: dict[str, tuple[str, str | None, float]] = {
-            v.name: (v.name, None, 0.0) for v in function.versions
+        # Each qualifier's routing over time: (from_ms, primary, additional, weight), in order.
+        self.routes: dict[str, list[tuple[int, str, str | None, float]]] = {
+            v.name: [(0, v.name, None, 0.0)] for v in function.versions
         }
         for alias in function.aliases:
-            self.routes[alias.name] = (
-                alias.version,
-                alias.additional_version,
-                alias.additional_weight,
-            )
+            self.routes[alias.name] = [
+                (0, alias.version, alias.additional_version, alias.additional_weight),
+                *(
+                    (s.at_ms, s.version, s.additional_version, s.additional_weight)
+                    for s in alias.shifts
+                ),
+            ]
         self.next_env = 0
         self.provisioned_envs: list[Env] = []
         self.price = (
@@ -137,9 +140,14 @@ class Service:
 
     # --- routing and environments --------------------------------------------------------
 
-    def route(self, qualifier: str) -> str:
+    def route(self, qualifier: str, now: int = 0) -> str:
         """Return the version an invocation of qualifier executes (weighted alias: random)."""
-        primary, extra, weight = self.routes[qualifier]
+        routes = self.routes[qualifier]
+        _, primary, extra, weight = routes[0]
+        for start, version, additional, share in routes[1:]:  # a handful of shifts: scan
+            if start > now:
+                break
+            primary, extra, weight = version, additional, share
         if extra is not None and self.routing.random() < weight:
             return extra  # a simple probabilistic split. §4 [D18]
         return primary

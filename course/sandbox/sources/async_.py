@@ -62,7 +62,7 @@ class AsyncSource(Source):
         if now - event.accepted_ms >= self.max_age_ms:
             self._fail(now, event, "EventAgeExceeded")
             return
-        version = self.service.route(self.qualifier)
+        version = self.service.route(self.qualifier, now)
         result = self.service.invoke(
             now, [event.item], event.attempts + 1, version, self._done, event
         )

@@ -178,7 +178,7 @@ class SqsSource(Source):
             self.clock.at(when, self._poll)
 
     def _invoke(self, now: int, batch: Batch) -> None:
-        version = self.service.route(self.qualifier)
+        version = self.service.route(self.qualifier, now)
         attempt = max(item.receive_count for item in batch.items)
         result = self.service.invoke(
             now,

@@ -148,7 +148,7 @@ class StreamSource(Source):
         age = now - items[0].offered_ms
         if age > self.rec.iterator_age_max:
             self.rec.iterator_age_max = age  # IteratorAge. §8 [D36a]
-        version = self.service.route(self.qualifier)
+        version = self.service.route(self.qualifier, now)
         result = self.service.invoke(
             now,
             items,

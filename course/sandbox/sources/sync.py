@@ -28,7 +28,7 @@ class SyncSource(Source):
     def _attempt(self, now: int, item: Item) -> None:
         item.attempts += 1
         attempt = item.attempts
-        version = self.service.route(self.qualifier)
+        version = self.service.route(self.qualifier, now)
         result = self.service.invoke(now, [item], attempt, version, self._done)
         if isinstance(result, str):
             self.rec.throttles += 1

@@ -312,8 +312,8 @@ def test_quiz_page_query_count_is_constant(client, learner, django_assert_num_qu
     for _ in range(2):
         attempt = start(client, quiz)
         client.post(submit_url(attempt), right_answers(attempt))
-    # Session, user, quiz with module, the learner's attempts, instructor check.
-    with django_assert_num_queries(5):
+    # Session, user, quiz with module, the learner's attempts, accommodation, instructor check.
+    with django_assert_num_queries(6):
         assert client.get(quiz.get_absolute_url()).status_code == 200
 
 
