@@ -256,7 +256,7 @@ def test_the_idempotency_knob_switches_the_whole_section_on_and_off():
     from course.knobs import REGISTRY
 
     knob = REGISTRY["idempotency"]
-    scenario: dict = {"Idempotency": {"ExpiresAfterSeconds": 60}}
+    scenario: dict[str, Any] = {"Idempotency": {"ExpiresAfterSeconds": 60}}
     assert knob.read(scenario) is True
     knob.write(scenario, False)
     assert "Idempotency" not in scenario
