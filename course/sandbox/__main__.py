@@ -28,6 +28,19 @@ def _table(result: Result) -> str:
     return "\n".join(lines)
 
 
+def report(
+    path: str, *, as_json: bool = False, seed: int | None = None, metrics_only: bool = False
+) -> str:
+    """Simulate a scenario file and return the printable result; raise on a bad file."""
+    scenario = load_scenario_file(path)
+    if seed is not None:
+        scenario = dataclasses.replace(scenario, seed=seed)
+    result = simulate(scenario, metrics_only=metrics_only)
+    if as_json:
+        return json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
+    return _table(result)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run a scenario file and print the trace and metrics."""
     parser = argparse.ArgumentParser(prog="python -m course.sandbox", description=__doc__)
@@ -37,17 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--metrics-only", action="store_true", help="keep no trace")
     args = parser.parse_args(argv)
     try:
-        scenario = load_scenario_file(args.file)
+        text = report(args.file, as_json=args.json, seed=args.seed, metrics_only=args.metrics_only)
     except (OSError, ScenarioError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if args.seed is not None:
-        scenario = dataclasses.replace(scenario, seed=args.seed)
-    result = simulate(scenario, metrics_only=args.metrics_only)
-    if args.json:
-        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        print(_table(result))
+    print(text)
     return 0
 
 
