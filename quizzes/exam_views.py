@@ -25,7 +25,7 @@ from course.types import AuthenticatedHttpRequest
 
 from . import services, timing
 from .forms import AccommodationForm, ExamAnswerForm, question_item
-from .models import Attempt, AttemptEvent, AttemptStatus, Quiz, QuizKind
+from .models import Attempt, AttemptEvent, Quiz, QuizKind
 from .receipt import receipt_lines
 from .snapshot import QuestionSnapshot
 from .views import SEEN_SESSION_KEY, get_attempt, get_quiz
@@ -340,7 +340,12 @@ def attempt_certificate(
     return render(
         request,
         "quizzes/attempt_certificate.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "module": attempt.quiz.module},
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "module": attempt.quiz.module,
+            "candidate": request.user,
+        },
     )
 
 
@@ -452,6 +457,5 @@ def quiz_accommodations(
                 quiz.accommodations.select_related("user").order_by("user__username")
             ),
             "attempts": list(quiz.attempts.select_related("user").order_by("-started_at")[:200]),
-            "open_status": AttemptStatus.IN_PROGRESS,
         },
     )
