@@ -103,6 +103,7 @@ class ScenarioForm(forms.Form):
         for knob in self.knobs:
             self.fields[knob.key] = _form_field(knob)
         self.scenario: Scenario | None = None
+        self.scenario_data: dict[str, Any] = {}
         self.step_list: list[Step] = []
         self.marks: list[StepMark] = []
 
@@ -129,6 +130,7 @@ class ScenarioForm(forms.Form):
         if problem := budget_problem(data):
             raise forms.ValidationError(problem)
         self.scenario = scenario
+        self.scenario_data = data
         return cleaned
 
     def _add_engine_error(self, error: ScenarioError) -> None:

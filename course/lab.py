@@ -1,15 +1,19 @@
 """The sandbox lab: guard the server's budget, run a scenario, and shape the result for a page.
 
 Plain Python (no Django): the view validates a form into a scenario dict and calls `run_lab`.
+A run is a pure function of the scenario, so `run_key` names it for a shared cache: the same
+settings never simulate twice, on any server process.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from course.sandbox import Metrics, Result, Scenario, simulate
+from course.sandbox import Metrics, Scenario, simulate
 
 from .challenges import ChallengeResult, evaluate
 from .timeline import EventLog, Timeline, build_log, build_timeline
@@ -45,18 +49,23 @@ def budget_problem(scenario: Mapping[str, Any]) -> str | None:
     return None
 
 
+CACHE_VERSION = 1  # bump when the engine or the page's shapes change
+
+
 @dataclass(frozen=True)
 class LabRun:
-    """Everything the lab page shows about one run."""
+    """Everything the lab page shows about one run (small enough to cache, unlike the trace)."""
 
-    result: Result
+    metrics: Metrics
     timeline: Timeline
     log: EventLog
     challenge: ChallengeResult | None
 
-    @property
-    def metrics(self) -> Metrics:
-        return self.result.metrics
+
+def run_key(scenario: Mapping[str, Any], **options: Any) -> str:
+    """Return a cache key that changes whenever the scenario or a display option does."""
+    text = json.dumps([CACHE_VERSION, scenario, options], sort_keys=True, default=str)
+    return "lab:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def run_lab(
@@ -70,7 +79,7 @@ def run_lab(
     result = simulate(scenario)
     timeline = build_timeline(result)
     return LabRun(
-        result=result,
+        metrics=result.metrics,
         timeline=timeline,
         log=build_log(result, errors_only=errors_only, request=request_filter, timeline=timeline),
         challenge=evaluate(challenge or {}, result.metrics),

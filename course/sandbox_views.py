@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,11 +17,12 @@ from django_htmx.http import push_url
 from course.sandbox import Metrics
 
 from .forms import ScenarioForm
-from .lab import LabRun, run_lab
+from .lab import LabRun, run_key, run_lab
 from .models import ChallengeCompletion, Lesson, ScenarioPreset
 from .types import HtmxHttpRequest
 
 PREVIOUS_RUNS_KEY = "lab_previous_runs"
+RUN_CACHE_SECONDS = 24 * 3600
 
 
 @require_GET
@@ -63,11 +65,11 @@ def _previous_metrics(
     stored = runs.get(key)
     previous = None
     if stored and stored["query"] != query:
-        previous = Metrics(**stored["metrics"])
+        previous = Metrics.from_dict(stored["metrics"])
     if not stored or stored["query"] != query:
         runs[key] = {"query": query, "metrics": run.metrics.as_dict(), "before": stored}
     elif stored.get("before"):
-        previous = Metrics(**stored["before"]["metrics"])
+        previous = Metrics.from_dict(stored["before"]["metrics"])
     request.session[PREVIOUS_RUNS_KEY] = runs
     return previous
 
@@ -86,11 +88,16 @@ def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> Htt
     url = reverse("course:sandbox", args=[module_slug, preset_slug])
     run = None
     if form.is_valid() and form.scenario is not None:
-        run = run_lab(
-            form.scenario,
-            challenge=preset.challenge,
-            errors_only=query.get("log") == "errors",
-            request_filter=query.get("log_request") or None,
+        scenario = form.scenario
+        options = {
+            "challenge": preset.challenge,
+            "errors_only": query.get("log") == "errors",
+            "request_filter": query.get("log_request") or None,
+        }
+        run = cache.get_or_set(
+            run_key(form.scenario_data, **options),
+            lambda: run_lab(scenario, **options),
+            timeout=RUN_CACHE_SECONDS,
         )
     canonical = f"{url}?{form.query()}"
     if stepped and not request.htmx:

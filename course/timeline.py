@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 from course.sandbox import Kind, Result, TraceEvent
 
@@ -197,7 +196,7 @@ class Timeline:
     panels: tuple[Panel, ...] = ()
     legend: tuple[LegendItem, ...] = ()
     bucket_label: str = ""  # aggregated mode: the bucket size, e.g. "30 s"
-    anchors: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
+    anchors: Mapping[int, int] = field(default_factory=dict)
 
     @property
     def view_box(self) -> str:
@@ -967,7 +966,7 @@ def _detailed(result: Result, events: Sequence[TraceEvent]) -> Timeline:
         legend=_legend(lanes),
         summary=_detailed_summary(result, env_count, end - max(start, 0)),
         note="",
-        anchors=MappingProxyType(anchors),
+        anchors=dict(anchors),  # a plain dict: the run is cached (pickled) by the view
     )
 
 

@@ -15,3 +15,13 @@ def course_content(db):
     from course.loader import load_course
 
     return load_course(CONTENT_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache (sandbox runs are cached by their settings)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -9,6 +9,7 @@ metrics-only runs use flat memory.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
@@ -143,6 +144,18 @@ class Metrics:
             value = getattr(self, item.name)
             data[item.name] = dict(value) if isinstance(value, MappingProxyType) else value
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Metrics:
+        """Rebuild metrics from `as_dict()` output (e.g. stored in a session or a cache)."""
+        values = dict(data)
+        for name in ("dead_lettered", "terminal"):
+            values[name] = MappingProxyType(dict(values.get(name, {})))
+        return cls(**values)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle through `as_dict()`: read-only mappings cannot be pickled directly."""
+        return (Metrics.from_dict, (self.as_dict(),))
 
 
 class Recorder:

@@ -184,3 +184,21 @@ def test_lab_and_gallery_use_a_fixed_number_of_queries(
     # comparison) inside a savepoint: 3 statements
     with django_assert_num_queries(7):
         client.get(lab_url(preset))
+
+
+def test_the_same_settings_are_simulated_once_and_served_from_the_cache(
+    client, preset, monkeypatch
+):
+    from course import sandbox_views
+
+    calls = []
+    real = sandbox_views.run_lab
+    monkeypatch.setattr(sandbox_views, "run_lab", lambda *a, **k: calls.append(1) or real(*a, **k))
+    url = lab_url(preset, run=1, reserved=6, burst=10, idle=600)
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()
+    assert len(calls) == 1
+    assert "6 cold starts, 4 throttles" in first
+    assert "6 cold starts, 4 throttles" in second
+    client.get(lab_url(preset, run=1, reserved=7, burst=10, idle=600))
+    assert len(calls) == 2
