@@ -189,11 +189,15 @@ def test_lab_and_gallery_use_a_fixed_number_of_queries(
 def test_the_same_settings_are_simulated_once_and_served_from_the_cache(
     client, preset, monkeypatch
 ):
-    from course import sandbox_views
+    from course import lab, sandbox_views
 
     calls = []
-    real = sandbox_views.run_lab
-    monkeypatch.setattr(sandbox_views, "run_lab", lambda *a, **k: calls.append(1) or real(*a, **k))
+
+    def counting_run_lab(*args, **kwargs):
+        calls.append(1)
+        return lab.run_lab(*args, **kwargs)
+
+    monkeypatch.setattr(sandbox_views, "run_lab", counting_run_lab)
     url = lab_url(preset, run=1, reserved=6, burst=10, idle=600)
     first = client.get(url).content.decode()
     second = client.get(url).content.decode()
