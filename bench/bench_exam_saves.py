@@ -37,8 +37,7 @@ sys.path.insert(0, str(ROOT))
 from bench.http_load import (  # noqa: E402
     BASELINE,
     Measurement,
-    _free_port,
-    _wait_until_up,
+    gunicorn,
     prepare,
     server_env,
 )
@@ -201,32 +200,13 @@ def fresh_postgres(url: str) -> str | None:
 def run(label: str, env: dict[str, str], args: argparse.Namespace) -> list[Measurement]:
     prepare(env)
     candidates = seed_candidates(env, args.candidates)
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        _wait_until_up(port)
+    with gunicorn(env, args.workers) as port:
         measure(port, "baseline", "warm-up", candidates, 1.0)
         return [
             measure(port, "baseline", f"{label}: GET {BASELINE}", candidates, args.seconds),
             measure(port, "page", f"{label}: GET exam question page", candidates, args.seconds),
             measure(port, "save", f"{label}: POST answer save (htmx)", candidates, args.seconds),
         ]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def main() -> None:

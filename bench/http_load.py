@@ -11,6 +11,7 @@ view's (`/healthz/`) from the same run. A benchmark, not a test.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import multiprocessing
 import os
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +151,32 @@ def prepare(env: dict[str, str]) -> None:
         )
 
 
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], workers: int) -> Iterator[int]:
+    """Serve the project with gunicorn on a free loopback port; yield the port."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        _wait_until_up(port)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("urls", nargs="*", default=DEFAULT_PAGES, help="Paths to measure.")
@@ -165,30 +193,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as database_dir:
         env = server_env(database_dir)
         prepare(env)
-        port = _free_port()
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        try:
-            _wait_until_up(port)
+        with gunicorn(env, args.workers) as port:
             measure(port, BASELINE, 1.0, args.connections)  # warm-up
             results = [
                 measure(port, url, args.seconds, args.connections) for url in [BASELINE, *args.urls]
             ]
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
 
     baseline = results[0]
     print(

@@ -8,7 +8,7 @@ from typing import Any
 
 from course.models import User
 
-from .grading import percent_of
+from .grading import TopicScore, percent_of
 from .models import Attempt, PracticeAnswer, Quiz
 
 STRONG_PERCENT = 80
@@ -20,18 +20,6 @@ class QuizSummary:
     quiz: Quiz
     attempts: int
     best_percent: int | None
-
-
-@dataclass(frozen=True)
-class TopicRow:
-    topic: str
-    title: str
-    score: float
-    max_score: float
-
-    @property
-    def percent(self) -> int:
-        return percent_of(self.score, self.max_score)
 
 
 @dataclass(frozen=True)
@@ -80,10 +68,10 @@ def quiz_summaries(*, user: User | Any, quizzes: Sequence[Quiz]) -> list[QuizSum
     ]
 
 
-def topic_rows(topic_scores: Mapping[str, Any]) -> list[TopicRow]:
+def topic_rows(topic_scores: Mapping[str, Any]) -> list[TopicScore]:
     """Return an attempt's stored per-topic scores, weakest first."""
     rows = [
-        TopicRow(
+        TopicScore(
             topic=topic,
             title=str(entry.get("title", topic)),
             score=float(entry.get("score", 0)),
