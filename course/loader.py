@@ -190,6 +190,8 @@ def _load_quizzes(module: Module, source: ModuleSource, summary: LoadSummary) ->
                 "attempts_allowed": item.attempts_allowed,
                 "retake_delay_minutes": item.retake_delay_minutes,
                 "review": item.review,
+                "opens_at": item.opens_at,
+                "closes_at": item.closes_at,
                 "source_path": f"{item.source_path}:{item.line}",
                 "is_active": True,
             },

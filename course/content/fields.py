@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from .errors import ProblemLog
 from .yaml_loader import MarkedDict, MarkedList
@@ -76,6 +77,25 @@ class Fields:
         value = str(value).strip()
         if not value:
             self.problem(key, f"`{key}` must not be empty")
+            return None
+        return value
+
+    def moment(self, key: str) -> datetime | None:
+        """Return an aware date and time (ISO 8601 with a zone), or None when absent."""
+        if key not in self.data or self.data[key] is None:
+            return None
+        value = self.data[key]
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value.strip())
+            except ValueError:
+                value = None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            self.problem(
+                key,
+                f"`{key}` must be a date and time with a time zone, like "
+                f"`2026-12-01T09:00:00Z`, got {self.data[key]!r}",
+            )
             return None
         return value
 

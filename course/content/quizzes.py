@@ -23,6 +23,8 @@ QUIZ_KEYS = (
     "attempts_allowed",
     "retake_delay_minutes",
     "review",
+    "opens_at",
+    "closes_at",
 )
 RESERVED_SLUGS = ("practice",)
 MAX_TIME_LIMIT_MINUTES = 600
@@ -92,6 +94,10 @@ def _parse_quiz(
     )
     default_review = "after_close" if kind == "exam" else "immediate"
     review = fields.choice("review", REVIEWS, default=default_review)
+    opens_at = fields.moment("opens_at")
+    closes_at = fields.moment("closes_at")
+    if opens_at and closes_at and closes_at <= opens_at:
+        fields.problem("closes_at", f"{fields.what} closes before it opens")
     if kind == "exam" and "time_limit_minutes" not in fields.data:
         fields.problem("kind", f"{fields.what} is an exam, so it needs `time_limit_minutes`")
     if kind == "practice" and fields.data.get("time_limit_minutes") is not None:
@@ -121,6 +127,8 @@ def _parse_quiz(
         attempts_allowed=attempts,
         retake_delay_minutes=retake_delay,
         review=review,
+        opens_at=opens_at,
+        closes_at=closes_at,
         source_path=fields.path,
         line=fields.data.line,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 
@@ -88,6 +89,8 @@ class QuizSource:
     review: str
     source_path: str
     line: int
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,21 @@ def test_practice_quiz_defaults_to_all_lessons_and_all_questions(tmp_path):
             "pass_mark: 80\n    shuffle: true",
             ":10: unknown key `shuffle` in quiz `final`",
         ),
+        (
+            "pass_mark: 80",
+            "pass_mark: 80\n    opens_at: next tuesday",
+            ":10: `opens_at` must be a date and time with a time zone",
+        ),
+        (
+            "pass_mark: 80",
+            "pass_mark: 80\n    closes_at: 2026-12-01T09:00:00",
+            ":10: `closes_at` must be a date and time with a time zone",
+        ),
+        (
+            "pass_mark: 80",
+            "pass_mark: 80\n    opens_at: 2026-12-02T09:00:00Z\n    closes_at: 2026-12-01T09:00:00Z",
+            ":11: quiz `final` closes before it opens",
+        ),
     ],
 )
 def test_quiz_ranges_and_rules_are_checked(tmp_path, old, new, expected):
@@ -113,3 +128,13 @@ def test_duplicate_quiz_slugs_are_reported(tmp_path):
     text = EXAM + EXAM.removeprefix("quizzes:\n")
     found = problems(write_module(tmp_path, module_files({"quizzes.yaml": text})))
     assert found == ["demo/quizzes.yaml:14: duplicate quiz slug `final` (first used on line 2)"]
+
+
+def test_an_exam_window_is_read_with_its_time_zone(tmp_path):
+    text = EXAM + "    opens_at: 2026-12-01T09:00:00+01:00\n    closes_at: '2026-12-08T17:00:00Z'\n"
+    (module,) = parse(write_module(tmp_path, module_files({"quizzes.yaml": text}))).modules
+    (quiz,) = module.quizzes
+    assert quiz.opens_at is not None
+    assert quiz.closes_at is not None
+    assert quiz.opens_at.isoformat() == "2026-12-01T09:00:00+01:00"
+    assert quiz.closes_at.isoformat() == "2026-12-08T17:00:00+00:00"
