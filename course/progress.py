@@ -73,6 +73,8 @@ def record_visit(*, user: User | Any, session: SessionBase, lesson: Lesson, now:
             )
         return
     state = _session_state(session)
+    if lesson.pk in state["seen"] and state["last"] == lesson.pk:
+        return  # nothing new: don't write the session on a re-read
     if lesson.pk not in state["seen"]:
         state["seen"].append(lesson.pk)
     state["last"] = lesson.pk
