@@ -136,3 +136,13 @@ def test_pages_use_a_fixed_number_of_queries(client, django_assert_num_queries, 
         assert client.get(reverse("course:search"), {"q": "lesson"}).status_code == 200
     with django_assert_num_queries(6):
         assert client.get(reverse("profile")).status_code == 200
+
+
+def test_re_reading_a_lesson_anonymously_does_not_write_the_session(
+    client, module_with_lessons, django_assert_num_queries
+):
+    _, lessons = module_with_lessons
+    client.get(lesson_url(lessons[0]))
+    # session read, lesson, its siblings: no session write the second time
+    with django_assert_num_queries(3):
+        assert client.get(lesson_url(lessons[0])).status_code == 200
