@@ -107,7 +107,8 @@ def test_practice_quiz_defaults_to_all_lessons_and_all_questions(tmp_path):
         ),
         (
             "pass_mark: 80",
-            "pass_mark: 80\n    opens_at: 2026-12-02T09:00:00Z\n    closes_at: 2026-12-01T09:00:00Z",
+            "pass_mark: 80\n    opens_at: 2026-12-02T09:00:00Z\n"
+            "    closes_at: 2026-12-01T09:00:00Z",
             ":11: quiz `final` closes before it opens",
         ),
     ],
