@@ -35,7 +35,19 @@ def module_list(request: HtmxHttpRequest) -> HttpResponse:
             .filter(pk=seen.last_lesson_id)
             .first()
         )
-    return render(request, "course/module_list.html", {"modules": modules, "resume": resume})
+    first_lesson = None
+    if resume is None:
+        first_lesson = (
+            Lesson.objects.published()
+            .select_related("module")
+            .order_by("module__order", "order")
+            .first()
+        )
+    return render(
+        request,
+        "course/module_list.html",
+        {"modules": modules, "resume": resume, "first_lesson": first_lesson},
+    )
 
 
 @require_GET
