@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from bench.http_load import (  # noqa: E402
     BASELINE,
     Measurement,
+    drive,
     gunicorn,
     prepare,
     server_env,
@@ -159,24 +160,8 @@ def _worker(
 def measure(
     port: int, mode: str, label: str, candidates: list[dict[str, Any]], seconds: float
 ) -> Measurement:
-    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    start = time.perf_counter()
-    deadline = start + seconds
-    procs = [
-        multiprocessing.Process(target=_worker, args=(port, mode, candidate, deadline, queue))
-        for candidate in candidates
-    ]
-    for proc in procs:
-        proc.start()
-    latencies: list[float] = []
-    errors = 0
-    for _ in procs:
-        got, failed = queue.get()
-        latencies += got
-        errors += failed
-    for proc in procs:
-        proc.join()
-    return Measurement(label, len(latencies), errors, time.perf_counter() - start, latencies)
+    """Drive one kind of request from every candidate at once for `seconds`."""
+    return drive(label, _worker, [(port, mode, candidate) for candidate in candidates], seconds)
 
 
 def fresh_postgres(url: str) -> str | None:

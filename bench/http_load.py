@@ -21,9 +21,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "/healthz/"
@@ -82,14 +83,19 @@ def _worker(port: int, url: str, deadline: float, queue: multiprocessing.Queue) 
     queue.put((latencies, errors))
 
 
-def measure(port: int, url: str, seconds: float, connections: int) -> Measurement:
-    """Drive one URL from `connections` load-generator processes for `seconds`."""
+def drive(
+    label: str, worker: Callable[..., None], worker_args: list[tuple[Any, ...]], seconds: float
+) -> Measurement:
+    """Run one load-generator process per argument tuple for `seconds`; gather latencies.
+
+    Each worker is called as `worker(*args, deadline, queue)` and puts `(latencies, errors)`.
+    """
     queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
     start = time.perf_counter()
     deadline = start + seconds
     procs = [
-        multiprocessing.Process(target=_worker, args=(port, url, deadline, queue))
-        for _ in range(connections)
+        multiprocessing.Process(target=worker, args=(*args, deadline, queue))
+        for args in worker_args
     ]
     for proc in procs:
         proc.start()
@@ -101,7 +107,12 @@ def measure(port: int, url: str, seconds: float, connections: int) -> Measuremen
         errors += failed
     for proc in procs:
         proc.join()
-    return Measurement(url, len(latencies), errors, time.perf_counter() - start, latencies)
+    return Measurement(label, len(latencies), errors, time.perf_counter() - start, latencies)
+
+
+def measure(port: int, url: str, seconds: float, connections: int) -> Measurement:
+    """Drive one URL from `connections` load-generator processes for `seconds`."""
+    return drive(url, _worker, [(port, url)] * connections, seconds)
 
 
 def _free_port() -> int:
