@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "course",
+    "course.lab",  # before quizzes: the Instructors group is built once both exist
     "quizzes",
 ]
 

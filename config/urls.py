@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("course.urls")),
+    path("", include("course.lab.urls")),
     path("accounts/", include("course.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("quizzes/", include("quizzes.urls")),

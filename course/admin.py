@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import ChallengeCompletion, Lesson, LessonProgress, Module, ScenarioPreset, User
+from .models import Lesson, LessonProgress, Module, User
 
 admin.site.register(User, UserAdmin)
 
@@ -18,18 +18,7 @@ class LessonAdmin(admin.ModelAdmin[Lesson]):
     search_fields = ["title", "plain_text"]
 
 
-@admin.register(ScenarioPreset)
-class ScenarioPresetAdmin(admin.ModelAdmin[ScenarioPreset]):
-    list_display = ["title", "slug", "module", "lesson", "is_active"]
-    list_filter = ["module", "is_active"]
-
-
 @admin.register(LessonProgress)
 class LessonProgressAdmin(admin.ModelAdmin[LessonProgress]):
     list_display = ["user", "lesson", "last_seen_at", "completed_at"]
     list_select_related = ["user", "lesson"]
-
-
-@admin.register(ChallengeCompletion)
-class ChallengeCompletionAdmin(admin.ModelAdmin[ChallengeCompletion]):
-    list_display = ["user", "preset", "completed_at"]

@@ -1,4 +1,4 @@
-"""Modules, lessons, sandbox presets and learners' progress."""
+"""Modules, lessons and learners' reading progress."""
 
 from __future__ import annotations
 
@@ -87,45 +87,6 @@ class Lesson(models.Model):
         )
 
 
-class ScenarioPresetQuerySet(models.QuerySet["ScenarioPreset"]):
-    def published(self) -> ScenarioPresetQuerySet:
-        return self.filter(is_active=True, module__is_published=True)
-
-
-class ScenarioPreset(models.Model):
-    """A sandbox scenario authored as a file, offered in the gallery and embedded in lessons."""
-
-    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="presets")
-    lesson = models.ForeignKey(
-        Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="presets"
-    )
-    slug = models.SlugField()
-    title = models.CharField(max_length=200)
-    goal = models.CharField(max_length=300)
-    summary = models.TextField(blank=True)
-    knobs = models.JSONField(default=list, blank=True)
-    challenge = models.JSONField(default=dict, blank=True)
-    scenario = models.JSONField()
-    source_path = models.CharField(max_length=500, blank=True)
-    is_active = models.BooleanField(default=True)
-
-    objects = ScenarioPresetQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["module__order", "lesson__order", "slug"]
-        constraints = [
-            models.UniqueConstraint(fields=["module", "slug"], name="preset_unique_slug"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "course:sandbox", kwargs={"module_slug": self.module.slug, "preset_slug": self.slug}
-        )
-
-
 class LessonProgress(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="lesson_progress")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
@@ -145,20 +106,3 @@ class LessonProgress(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
-
-
-class ChallengeCompletion(models.Model):
-    """A learner met the goal of a sandbox preset's challenge."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="challenges")
-    preset = models.ForeignKey(ScenarioPreset, on_delete=models.CASCADE, related_name="completions")
-    completed_at = models.DateTimeField()
-    query = models.TextField(blank=True, help_text="The knob settings that met the goal.")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "preset"], name="challenge_unique_user_preset"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.preset}"

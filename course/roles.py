@@ -8,7 +8,7 @@ from django.db.models import Q
 from .models import User
 
 # Instructors author content and read learners' results: every permission on these apps' models.
-INSTRUCTOR_APPS = ("course", "quizzes")
+INSTRUCTOR_APPS = ("course", "lab", "quizzes")
 LEARNER_DATA_MODELS = ("user",)
 
 

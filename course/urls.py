@@ -1,18 +1,12 @@
 from django.urls import path
 
-from . import sandbox_views, views
+from . import views
 
 app_name = "course"
 urlpatterns = [
     path("", views.module_list, name="module-list"),
     path("healthz/", views.health, name="health"),
     path("search/", views.search, name="search"),
-    path("sandbox/", sandbox_views.sandbox_gallery, name="sandbox-gallery"),
-    path(
-        "sandbox/<slug:module_slug>/<slug:preset_slug>/",
-        sandbox_views.sandbox,
-        name="sandbox",
-    ),
     path("modules/<slug:module_slug>/", views.module_detail, name="module-detail"),
     path(
         "modules/<slug:module_slug>/<slug:lesson_slug>/",

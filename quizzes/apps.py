@@ -7,4 +7,4 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Quizzes and exams"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (registers signal handlers)
+        from . import loading, signals  # noqa: F401  (registers signal handlers)

@@ -11,6 +11,6 @@ def sandbox_url(module_slug: str, preset_slug: str) -> str:
         return ""
     kwargs = {"module_slug": module_slug, "preset_slug": preset_slug}
     try:
-        return reverse("course:sandbox", kwargs=kwargs)
+        return reverse("lab:sandbox", kwargs=kwargs)
     except NoReverseMatch:
         return f"/sandbox/{module_slug}/{preset_slug}/"

@@ -12,7 +12,7 @@ CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 @pytest.fixture
 def course_content(db):
     """Load the real course content into the test database."""
-    from course.loader import load_course
+    from course.loading import load_course
 
     return load_course(CONTENT_DIR)
 

@@ -6,8 +6,8 @@ rendered to sanitised HTML, or raises `ContentError` listing every problem with 
 
 from .blocks import default_practice_url, default_sandbox_url
 from .errors import ContentError, Problem
-from .loader import parse_course, parse_module
 from .markdown_render import Rendered, render_fragment, render_markdown
+from .reader import parse_course, parse_module
 from .sources import (
     ChoiceSource,
     Course,

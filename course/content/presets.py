@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from course.knobs import REGISTRY, Knob, KnobError, apply_values, knobs_for, normalise_field
+from course.lab.core.challenges import check_problems
+from course.lab.core.knobs import (
+    REGISTRY,
+    Knob,
+    KnobError,
+    apply_values,
+    knobs_for,
+    normalise_field,
+)
+from course.sandbox import Scenario
 
 from .errors import ProblemLog
 from .fields import Fields, did_you_mean, is_slug, known_list, type_name
@@ -324,11 +332,7 @@ def _check_challenge(
         log.add(path, challenge.line_of("checks"), "`checks` must be a list of at least one check")
     elif isinstance(checks, MarkedList):
         _check_checks(fields, checks)
-        try:
-            challenges = importlib.import_module("course.challenges")
-        except ImportError:  # an engine without Metrics: nothing to check the names against
-            return
-        for problem in challenges.check_problems(plain(challenge)):
+        for problem in check_problems(_plain_mapping(challenge)):
             field, _, message = problem.partition(": ")
             line = _line_of_field(challenge, field) or challenge.line_of("checks")
             log.add(path, line, f"challenge {field}: {message}")
@@ -415,18 +419,6 @@ def _check_solution(
         )
 
 
-def engine_scenario_check() -> ScenarioCheck | None:
-    """Return `course.sandbox.Scenario.from_dict` when the engine provides it, else None."""
-    try:
-        sandbox = importlib.import_module("course.sandbox")
-    except ImportError:
-        return None
-    scenario_class = getattr(sandbox, "Scenario", None)
-    from_dict = getattr(scenario_class, "from_dict", None)
-    if not callable(from_dict):
-        return None
-
-    def check(data: dict[str, Any]) -> object:
-        return from_dict(data)
-
-    return check
+def engine_scenario_check() -> ScenarioCheck:
+    """Return the engine's own scenario parser, the final word on what a scenario may say."""
+    return Scenario.from_dict

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from course.challenges import evaluate
 from course.content import ContentError, PresetSource, parse_course
-from course.knobs import Knob, apply_values, knobs_for
+from course.lab.core.challenges import evaluate
+from course.lab.core.knobs import Knob, apply_values, knobs_for
 from course.sandbox import Scenario, simulate
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -253,7 +253,7 @@ def test_knob_and_challenge_mistakes_are_reported_at_their_line(tmp_path, body, 
 
 
 def test_the_idempotency_knob_switches_the_whole_section_on_and_off():
-    from course.knobs import REGISTRY
+    from course.lab.core.knobs import REGISTRY
 
     knob = REGISTRY["idempotency"]
     scenario: dict[str, Any] = {"Idempotency": {"ExpiresAfterSeconds": 60}}

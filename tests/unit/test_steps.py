@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from course.lab.core.steps import StepError, apply_steps, format_steps, parse_steps
 from course.sandbox import Kind, Scenario, ScenarioError, simulate
-from course.steps import StepError, apply_steps, format_steps, parse_steps
 
 BASE = {
     "seed": 3,

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 
-from course.sandbox import Kind, Result, Scenario, load_scenario_file, simulate
-from course.timeline import (
+from course.lab.core.timeline import (
     AGGREGATED,
     DETAILED,
     EMPTY,
@@ -22,6 +21,7 @@ from course.timeline import (
     is_error,
     nice_ticks,
 )
+from course.sandbox import Kind, Result, Scenario, load_scenario_file, simulate
 
 PRESETS = Path(__file__).resolve().parents[2] / "content" / "lambda-best-practices" / "scenarios"
 ALL_PRESETS = sorted(path.stem for path in PRESETS.glob("*.yaml"))

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from course.models import Lesson, LessonProgress, Module, ScenarioPreset
+from course.lab.models import ScenarioPreset
+from course.models import Lesson, LessonProgress, Module
 from quizzes.models import Question
 from tests.factories import make_user
 

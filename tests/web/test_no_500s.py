@@ -8,7 +8,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course.models import ScenarioPreset
+from course.lab.models import ScenarioPreset
 from tests.factories import make_lesson
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def preset():
 def test_any_sandbox_query_renders_a_page(preset, query, submitted):
     client = Client(raise_request_exception=False)
     params = {**query, **({"run": "1"} if submitted else {})}
-    response = client.get(reverse("course:sandbox", args=[preset.module.slug, "fuzz"]), params)
+    response = client.get(reverse("lab:sandbox", args=[preset.module.slug, "fuzz"]), params)
     assert response.status_code in {200, 302}
 
 

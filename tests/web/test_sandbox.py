@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from course.models import ChallengeCompletion, ScenarioPreset
+from course.lab.models import ChallengeCompletion, ScenarioPreset
 from tests.factories import make_lesson, make_user
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def preset():
 
 
 def lab_url(preset, **params):
-    url = reverse("course:sandbox", args=[preset.module.slug, preset.slug])
+    url = reverse("lab:sandbox", args=[preset.module.slug, preset.slug])
     if params:
         url += "?" + "&".join(f"{key}={value}" for key, value in params.items())
     return url
@@ -152,13 +152,11 @@ def test_a_bad_step_is_explained(client, preset):
 
 
 def test_unknown_preset_is_a_404(client, preset):
-    assert (
-        client.get(reverse("course:sandbox", args=[preset.module.slug, "nope"])).status_code == 404
-    )
+    assert client.get(reverse("lab:sandbox", args=[preset.module.slug, "nope"])).status_code == 404
 
 
 def test_gallery_lists_presets_by_lesson(client, preset):
-    html = client.get(reverse("course:sandbox-gallery")).content.decode()
+    html = client.get(reverse("lab:sandbox-gallery")).content.decode()
     assert preset.title in html
     assert preset.lesson.title in html
 
@@ -179,7 +177,7 @@ def test_lab_and_gallery_use_a_fixed_number_of_queries(
     client.force_login(make_user())
     # session, user, lessons, their presets, challenges met, instructor check
     with django_assert_num_queries(6):
-        client.get(reverse("course:sandbox-gallery"))
+        client.get(reverse("lab:sandbox-gallery"))
     # session, user, preset, instructor check, and the session save (previous run, for the
     # comparison) inside a savepoint: 3 statements
     with django_assert_num_queries(7):
@@ -189,15 +187,16 @@ def test_lab_and_gallery_use_a_fixed_number_of_queries(
 def test_the_same_settings_are_simulated_once_and_served_from_the_cache(
     client, preset, monkeypatch
 ):
-    from course import lab, sandbox_views
+    from course.lab import views
+    from course.lab.core import runs
 
     calls = []
 
     def counting_run_lab(*args, **kwargs):
         calls.append(1)
-        return lab.run_lab(*args, **kwargs)
+        return runs.run_lab(*args, **kwargs)
 
-    monkeypatch.setattr(sandbox_views, "run_lab", counting_run_lab)
+    monkeypatch.setattr(views, "run_lab", counting_run_lab)
     url = lab_url(preset, run=1, reserved=6, burst=10, idle=600)
     first = client.get(url).content.decode()
     second = client.get(url).content.decode()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from course.loader import ContentError, load_course
+from course.loading import ContentError, load_course
 
 
 class Command(BaseCommand):

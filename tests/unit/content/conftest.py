@@ -23,8 +23,10 @@ title: Cold start, then a warm start
 goal: Invoke twice and see the second request skip INIT.
 lesson: first
 scenario:
-  function:
-    memory_mb: 128
+  Function:
+    MemorySize: 128
+  Traffic:
+    Events: [{AtMs: 0}, {AtMs: 1000}]
 """
 
 QUESTIONS = """\

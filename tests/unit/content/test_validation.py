@@ -18,7 +18,7 @@ def test_valid_module_parses_into_sources(tmp_path):
     assert module.lessons[0].source_path == "demo/lessons/01-first.md"
     assert len(module.lessons[0].checksum) == 64
     assert [preset.slug for preset in module.presets] == ["cold-then-warm"]
-    assert module.presets[0].scenario == {"function": {"memory_mb": 128}}
+    assert module.presets[0].scenario["Function"] == {"MemorySize": 128}
     assert [question.id for question in module.questions] == ["init-outside"]
 
 
@@ -200,7 +200,8 @@ def test_preset_problems_point_at_the_key(tmp_path):
 
 def test_duplicate_yaml_keys_are_reported(tmp_path):
     files = module_files({"scenarios/cold-then-warm.yaml": PRESET + "title: again\n"})
+    line = PRESET.count("\n") + 1
     assert problems(write_module(tmp_path, files)) == [
-        "demo/scenarios/cold-then-warm.yaml:7: YAML syntax error: duplicate key 'title' "
+        f"demo/scenarios/cold-then-warm.yaml:{line}: YAML syntax error: duplicate key 'title' "
         "(a key may appear once)"
     ]

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from course.loader import load_course
+from course.loading import load_course
 from course.models import Module
 from quizzes.models import Choice, Question, Quiz
 from tests.conftest import CONTENT_DIR

@@ -14,12 +14,14 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
+from course.models import Lesson
 from course.sandbox import Metrics
+from course.types import HtmxHttpRequest
 
+from .core.runs import LabRun, run_key, run_lab
 from .forms import ScenarioForm
-from .lab import LabRun, run_key, run_lab
-from .models import ChallengeCompletion, Lesson, ScenarioPreset
-from .types import HtmxHttpRequest
+from .models import ScenarioPreset
+from .services import record_challenge
 
 PREVIOUS_RUNS_KEY = "lab_previous_runs"
 RUN_CACHE_SECONDS = 24 * 3600
@@ -36,7 +38,7 @@ def sandbox_gallery(request: HtmxHttpRequest) -> HttpResponse:
     done: set[int] = set()
     if request.user.is_authenticated:
         done = set(request.user.challenges.values_list("preset_id", flat=True))
-    return render(request, "course/sandbox_gallery.html", {"lessons": lessons, "done": done})
+    return render(request, "lab/sandbox_gallery.html", {"lessons": lessons, "done": done})
 
 
 def _apply_action(query: QueryDict) -> tuple[QueryDict, bool]:
@@ -85,7 +87,7 @@ def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> Htt
     query, stepped = _apply_action(request.GET)
     embed = bool(request.htmx) and query.get("embed") == "1"
     form = ScenarioForm(query, preset=preset)
-    url = reverse("course:sandbox", args=[module_slug, preset_slug])
+    url = reverse("lab:sandbox", args=[module_slug, preset_slug])
     run = None
     if form.is_valid() and form.scenario is not None:
         scenario = form.scenario
@@ -114,7 +116,7 @@ def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> Htt
     }
     if run is not None:
         context.update(_run_context(request, preset, form, run, canonical))
-    template = "course/sandbox.html#lab" if request.htmx else "course/sandbox.html"
+    template = "lab/sandbox.html#lab" if request.htmx else "lab/sandbox.html"
     response = render(request, template, context)
     if request.htmx and not embed:
         push_url(response, canonical)
@@ -130,10 +132,8 @@ def _run_context(
 ) -> dict[str, Any]:
     recorded = False
     if run.challenge is not None and run.challenge.met and request.user.is_authenticated:
-        _, recorded = ChallengeCompletion.objects.get_or_create(
-            user=request.user,
-            preset=preset,
-            defaults={"completed_at": timezone.now(), "query": form.query()},
+        recorded = record_challenge(
+            user=request.user, preset=preset, query=form.query(), now=timezone.now()
         )
     return {
         "previous_metrics": _previous_metrics(request, preset, form.query(), run),

@@ -1,0 +1,130 @@
+"""The lab's form: a preset's knobs and traffic script, validated into a scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+
+from course.sandbox import Scenario, ScenarioError
+
+from .core.knobs import Knob, KnobError, apply_values, knobs_for, normalise_field
+from .core.runs import budget_problem
+from .core.steps import Step, StepError, StepMark, apply_steps, format_steps, parse_steps
+from .models import ScenarioPreset
+
+
+def _form_field(knob: Knob) -> forms.Field:
+    """Return the Django form field for a knob: its label with unit, range and hint."""
+    label = f"{knob.label} ({knob.unit})" if knob.unit else knob.label
+    help_text = f"{knob.hint} Allowed: {knob.range_text}." if knob.range_text else knob.hint
+    attrs: dict[str, Any] = {}
+    if knob.step is not None:
+        attrs["step"] = knob.step
+    field: forms.Field
+    if knob.kind == "bool":
+        return forms.BooleanField(label=label, required=False, help_text=knob.hint)
+    if knob.kind == "choice":
+        return forms.ChoiceField(label=label, choices=knob.choices, help_text=knob.hint)
+    if knob.kind == "float":
+        field = forms.FloatField(
+            label=label,
+            help_text=help_text,
+            min_value=knob.minimum,
+            max_value=knob.maximum,
+            widget=forms.NumberInput(attrs=attrs),
+        )
+    else:
+        field = forms.IntegerField(
+            label=label,
+            help_text=help_text,
+            required=knob.kind != "optional-int",
+            min_value=None if knob.minimum is None else int(knob.minimum),
+            max_value=None if knob.maximum is None else int(knob.maximum),
+            widget=forms.NumberInput(attrs=attrs),
+        )
+    field.error_messages["min_value"] = f"{knob.label} must be within {knob.range_text}."
+    field.error_messages["max_value"] = f"{knob.label} must be within {knob.range_text}."
+    return field
+
+
+class ScenarioForm(forms.Form):
+    """The knobs of one sandbox preset; `to_scenario()` turns valid input into a Scenario.
+
+    The form is always bound: knobs missing from the query take the preset's values, so the
+    first visit runs the preset as authored and every later state is a shareable URL.
+    """
+
+    SUBMITTED = "run"
+
+    steps = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, query: Mapping[str, Any], *, preset: ScenarioPreset) -> None:
+        self.preset = preset
+        self.knobs = knobs_for(preset.knobs)
+        submitted = self.SUBMITTED in query
+        data: dict[str, Any] = {"steps": query.get("steps", "")}
+        for knob in self.knobs:
+            if knob.key in query:
+                data[knob.key] = query[knob.key]
+            elif knob.kind == "bool":
+                data[knob.key] = "on" if (not submitted and knob.read(preset.scenario)) else ""
+            elif not submitted:
+                value = knob.read(preset.scenario)
+                data[knob.key] = "" if value is None else value
+        super().__init__(data)
+        for knob in self.knobs:
+            self.fields[knob.key] = _form_field(knob)
+        self.scenario: Scenario | None = None
+        self.scenario_data: dict[str, Any] = {}
+        self.step_list: list[Step] = []
+        self.marks: list[StepMark] = []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            self.step_list = parse_steps(cleaned.get("steps", ""))
+        except StepError as error:
+            raise forms.ValidationError(str(error)) from error
+        values = {knob.key: cleaned.get(knob.key) for knob in self.knobs}
+        try:
+            data = apply_values(self.preset.scenario, self.knobs, values)
+            scenario = Scenario.from_dict(data)
+            if self.step_list:
+                data, self.marks = apply_steps(data, self.step_list)
+                scenario = Scenario.from_dict(data)
+        except KnobError as error:
+            raise forms.ValidationError(f"This preset's settings are broken: {error}") from error
+        except ScenarioError as error:
+            self._add_engine_error(error)
+            return cleaned
+        if problem := budget_problem(data):
+            raise forms.ValidationError(problem)
+        self.scenario = scenario
+        self.scenario_data = data
+        return cleaned
+
+    def _add_engine_error(self, error: ScenarioError) -> None:
+        """Show the engine's message next to the knob that set the field, else above the form."""
+        field = normalise_field(error.field)
+        for knob in self.knobs:
+            if knob.path == field or field.startswith(knob.path + "."):
+                self.add_error(knob.key, str(error))
+                return
+        self.add_error(None, str(error))
+
+    def query(self, *, steps: list[Step] | None = None) -> str:
+        """Return the query string that reproduces this form's state."""
+        params = {key: value for key, value in self.data.items() if key != "steps"}
+        params[self.SUBMITTED] = "1"
+        chosen = self.step_list if steps is None else steps
+        if chosen:
+            params["steps"] = format_steps(chosen)
+        for knob in self.knobs:
+            if knob.kind == "bool" and not params.get(knob.key):
+                params.pop(knob.key, None)
+        return urlencode(params)

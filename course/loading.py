@@ -1,0 +1,119 @@
+"""Write a parsed content tree to the database in one transaction.
+
+`course.content` parses and validates the files (no Django); this module only upserts modules
+and lessons, then sends `module_loaded` so that the apps built on the course write their own
+part (the lab its presets, quizzes the question bank) in the same transaction. A tree with any
+problem raises `ContentError` before the first write, so a broken file changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.dispatch import Signal
+
+from course.content import ContentError, ModuleSource, parse_course
+
+from .models import Lesson, Module
+
+__all__ = ["ContentError", "LoadSummary", "load_course", "module_loaded"]
+
+# Sent inside the load's transaction after a module and its lessons are written, with
+# `module` (Module), `source` (ModuleSource), `lessons` ({slug: Lesson}) and `summary`.
+module_loaded = Signal()
+
+
+@dataclass
+class LoadSummary:
+    """Counts of what a load wrote, for the command's report."""
+
+    modules: int = 0
+    lessons: int = 0
+    presets: int = 0
+    questions: int = 0
+    quizzes: int = 0
+    retired: list[str] = field(default_factory=list)
+    checked_only: bool = False
+
+    def __str__(self) -> str:
+        verb = "Checked" if self.checked_only else "Loaded"
+        text = (
+            f"{verb} {self.modules} module(s): {self.lessons} lessons, {self.presets} sandbox "
+            f"presets, {self.questions} questions, {self.quizzes} quizzes."
+        )
+        if self.retired:
+            text += " Retired (kept for history, no longer shown): " + ", ".join(self.retired)
+        return text
+
+
+def load_course(root: Path, *, check_only: bool = False) -> LoadSummary:
+    """Validate every file under `root`, then upsert it all; raise ContentError on any problem."""
+    course = parse_course(root)
+    summary = LoadSummary(checked_only=check_only)
+    if check_only:
+        for source in course.modules:
+            summary.modules += 1
+            summary.lessons += len(source.lessons)
+            summary.presets += len(source.presets)
+            summary.questions += len(source.questions)
+            summary.quizzes += len(source.quizzes)
+        return summary
+    with transaction.atomic():
+        kept_modules = []
+        for source in course.modules:
+            _load_module(source, summary)
+            kept_modules.append(source.slug)
+        for module in Module.objects.exclude(slug__in=kept_modules).filter(is_published=True):
+            module.is_published = False
+            module.save(update_fields=["is_published"])
+            summary.retired.append(f"module {module.slug}")
+    return summary
+
+
+def _load_module(source: ModuleSource, summary: LoadSummary) -> None:
+    module, _ = Module.objects.update_or_create(
+        slug=source.slug,
+        defaults={
+            "title": source.title,
+            "summary": source.summary,
+            "order": source.order,
+            "intro_html": source.intro_html,
+            "is_published": True,
+            "source_path": source.source_path,
+        },
+    )
+    summary.modules += 1
+    lessons = _load_lessons(module, source, summary)
+    module_loaded.send(
+        sender=Module, module=module, source=source, lessons=lessons, summary=summary
+    )
+
+
+def _load_lessons(module: Module, source: ModuleSource, summary: LoadSummary) -> dict[str, Lesson]:
+    lessons: dict[str, Lesson] = {}
+    for item in source.lessons:
+        lesson, _ = Lesson.objects.update_or_create(
+            module=module,
+            slug=item.slug,
+            defaults={
+                "title": item.title,
+                "order": item.order,
+                "minutes": item.minutes,
+                "summary": item.summary,
+                "objectives": list(item.objectives),
+                "html": item.html,
+                "toc": [asdict(entry) for entry in item.toc],
+                "plain_text": item.plain_text,
+                "source_path": item.source_path,
+                "checksum": item.checksum,
+                "is_active": True,
+            },
+        )
+        lessons[item.slug] = lesson
+    summary.lessons += len(lessons)
+    retired = module.lessons.filter(is_active=True).exclude(slug__in=lessons)
+    summary.retired += [f"lesson {slug}" for slug in retired.values_list("slug", flat=True)]
+    retired.update(is_active=False)
+    return lessons
