@@ -87,6 +87,25 @@ class Grade:
         return percent_of(self.score, self.max_score)
 
 
+@dataclass(frozen=True)
+class ReviewItem:
+    """A question after it is answered: everything, including what was right."""
+
+    number: int
+    question: QuestionSnapshot
+    result: QuestionResult
+
+
+def review_items(snapshot: Snapshot, result: Grade) -> list[ReviewItem]:
+    """Return every question of a graded snapshot with its result, numbered from 1."""
+    return [
+        ReviewItem(number=number, question=question, result=question_result)
+        for number, (question, question_result) in enumerate(
+            zip(snapshot["questions"], result.questions, strict=True), start=1
+        )
+    ]
+
+
 def percent_of(score: float, max_score: float) -> int:
     """Return `score` as a whole percentage of `max_score` (0 when there is no maximum)."""
     return round(100 * score / max_score) if max_score else 0

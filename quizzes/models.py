@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from course.models import Lesson, Module
 
-from .grading import scaled_pass_mark, scaled_score
+from .grading import percent_of, scaled_pass_mark, scaled_score
 from .snapshot import ChoiceSnapshot, QuestionSnapshot
 from .timing import GRACE_SECONDS
 
@@ -271,11 +271,17 @@ class Attempt(models.Model):
     def is_exam(self) -> bool:
         return self.quiz.kind == QuizKind.EXAM
 
+    def first_unanswered(self) -> int:
+        """Return the number of the first question without an answer (1 if all have one)."""
+        keys = [question["key"] for question in self.snapshot["questions"]]
+        return next((n for n, key in enumerate(keys, start=1) if not self.answers.get(key)), 1)
+
     @property
     def percent(self) -> int | None:
+        """Return the score as a whole percentage (see `grading.percent_of`); None while open."""
         if self.score is None or not self.max_score:
             return None
-        return round(100 * self.score / self.max_score)
+        return percent_of(self.score, self.max_score)
 
     @property
     def scaled_score(self) -> int | None:

@@ -16,8 +16,9 @@ from typing import Any
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 
-from course.models import User
+from course.models import Lesson, Module, User
 
+from .grading import score_question
 from .models import PracticeAnswer, Question
 
 SESSION_KEY = "quiz_practice"
@@ -66,18 +67,62 @@ def record_answer(
     session: SessionBase,
     question: Question,
     chosen: Sequence[str],
-    correct: bool,
     now: datetime,
-) -> None:
-    """Remember a practice answer for the visitor."""
+) -> PracticeResult:
+    """Judge a practice answer (all or nothing) and remember it for the visitor.
+
+    Reads the question's `lesson` and `choices`: select and prefetch them (`with_choices()`).
+    """
+    score = score_question(question.as_snapshot(), chosen, partial_credit=False)
+    result = PracticeResult(tuple(chosen), correct=score == 1)
     if user.is_authenticated:
         PracticeAnswer.objects.create(
-            user=user, question=question, chosen=list(chosen), correct=correct, answered_at=now
+            user=user,
+            question=question,
+            chosen=list(chosen),
+            correct=result.correct,
+            answered_at=now,
         )
-        return
+        return result
     state = _session_state(session)
-    state[str(question.pk)] = {"chosen": list(chosen), "correct": correct}
+    state[str(question.pk)] = {"chosen": list(chosen), "correct": result.correct}
     session[SESSION_KEY] = state
+    return result
+
+
+@dataclass(frozen=True)
+class LessonPractice:
+    """How far a visitor got practising one lesson's questions."""
+
+    lesson: Lesson
+    questions: int
+    answered: int
+    right: int
+
+
+@dataclass(frozen=True)
+class ModulePractice:
+    lessons: list[LessonPractice]
+    missed: int
+
+
+def module_practice(*, module: Module, user: User | Any, session: SessionBase) -> ModulePractice:
+    """Return, per active lesson of `module`, its questions and the visitor's latest answers."""
+    lesson_of = dict(Question.objects.active().filter(module=module).values_list("pk", "lesson_id"))
+    results = latest_results(user=user, session=session, question_ids=list(lesson_of))
+    rows = []
+    for lesson in module.lessons.filter(is_active=True).order_by("order"):
+        mine = [result for pk, result in results.items() if lesson_of[pk] == lesson.pk]
+        rows.append(
+            LessonPractice(
+                lesson=lesson,
+                questions=sum(1 for lesson_id in lesson_of.values() if lesson_id == lesson.pk),
+                answered=len(mine),
+                right=sum(1 for result in mine if result.correct),
+            )
+        )
+    missed = sum(1 for result in results.values() if not result.correct)
+    return ModulePractice(lessons=rows, missed=missed)
 
 
 @transaction.atomic

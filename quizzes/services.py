@@ -86,14 +86,40 @@ def seen_question_keys(*, user: User, quiz: Quiz) -> set[str]:
         kind=AttemptEvent.Kind.STARTED,
     ).values_list("detail", flat=True)
     for detail in started:
-        if isinstance(detail, dict):
-            seen.update(str(key) for key in detail.get("questions", []))
+        seen.update(str(key) for key in detail["questions"])
     seen.update(
         PracticeAnswer.objects.filter(user=user, question__module_id=quiz.module_id).values_list(
             "question__key", flat=True
         )
     )
     return seen
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What one learner may have at one quiz: its rules, widened by their accommodation."""
+
+    time_multiplier: Decimal
+    seconds: int | None
+    attempts: int | None
+    window_closes: datetime | None
+
+    @property
+    def has_extra_time(self) -> bool:
+        return self.time_multiplier != 1
+
+
+def allowance(*, quiz: Quiz, accommodation: Accommodation | None) -> Allowance:
+    """Return the time, attempts and window `accommodation` gives at `quiz` (None: no limit)."""
+    multiplier = accommodation.time_multiplier if accommodation else Decimal(1)
+    extension = accommodation.window_extension_minutes if accommodation else 0
+    extra = accommodation.extra_attempts if accommodation else 0
+    return Allowance(
+        time_multiplier=multiplier,
+        seconds=timing.time_allowed(quiz.time_limit_minutes, multiplier),
+        attempts=None if quiz.attempts_allowed is None else quiz.attempts_allowed + extra,
+        window_closes=timing.window_close(quiz.closes_at, extension) if quiz.closes_at else None,
+    )
 
 
 def start_refusal(
@@ -104,16 +130,14 @@ def start_refusal(
     accommodation: Accommodation | None = None,
 ) -> str | None:
     """Return why a learner with these attempts may not start `quiz` now, or None."""
-    extension = accommodation.window_extension_minutes if accommodation else 0
-    extra = accommodation.extra_attempts if accommodation else 0
+    allowed = allowance(quiz=quiz, accommodation=accommodation)
     if quiz.opens_at and now < quiz.opens_at:
         return f"This quiz opens on {quiz.opens_at:%d %B %Y at %H:%M}."
-    if quiz.closes_at and now >= timing.window_close(quiz.closes_at, extension):
+    if allowed.window_closes and now >= allowed.window_closes:
         return "This quiz has closed."
-    if quiz.attempts_allowed is not None and len(attempts) >= quiz.attempts_allowed + extra:
-        allowed = quiz.attempts_allowed + extra
-        used = "attempt" if allowed == 1 else "attempts"
-        return f"You have used all {allowed} {used} at this quiz."
+    if allowed.attempts is not None and len(attempts) >= allowed.attempts:
+        used = "attempt" if allowed.attempts == 1 else "attempts"
+        return f"You have used all {allowed.attempts} {used} at this quiz."
     finished = [attempt.finished_at for attempt in attempts if attempt.finished_at]
     if quiz.retake_delay_minutes and finished:
         ready_at = max(finished) + timedelta(minutes=quiz.retake_delay_minutes)
@@ -193,18 +217,23 @@ def start_attempt(*, quiz: Quiz, user: User, now: datetime, seed: int | None = N
     return attempt
 
 
+def _check_answer(attempt: Attempt, key: str, chosen: Sequence[str]) -> None:
+    """Raise `AnswerRejected` unless `chosen` is a possible (draft) answer to question `key`."""
+    question = next((q for q in attempt.snapshot["questions"] if q["key"] == key), None)
+    if question is None:
+        raise AnswerRejected(f"question {key!r} is not part of this attempt")
+    problem = grading.answer_problem(question, chosen, complete=False)
+    if problem:
+        raise AnswerRejected(problem)
+
+
 def _apply_answers(
     attempt: Attempt, answers: Mapping[str, Sequence[str]], now: datetime
 ) -> list[AttemptEvent]:
     """Store changed answers on the (locked) attempt; return the events to record."""
-    asked = {question["key"]: question for question in attempt.snapshot["questions"]}
     events = []
     for key, chosen in answers.items():
-        if key not in asked:
-            raise AnswerRejected(f"question {key!r} is not part of this attempt")
-        problem = grading.answer_problem(asked[key], chosen, complete=False)
-        if problem:
-            raise AnswerRejected(problem)
+        _check_answer(attempt, key, chosen)
         if attempt.answers.get(key, []) == list(chosen):
             continue
         attempt.sequence += 1
@@ -313,15 +342,6 @@ class SaveResult:
     question_key: str
 
     @property
-    def accepted(self) -> bool:
-        return self.outcome in (SaveOutcome.SAVED, SaveOutcome.UNCHANGED)
-
-    @property
-    def version(self) -> int:
-        """Return the token a form must carry to change this question next."""
-        return int(self.attempt.answer_versions.get(self.question_key, 0))
-
-    @property
     def changed_at(self) -> datetime | None:
         """Return when the stored answer or flag of the question last changed."""
         stamp = self.attempt.answer_times.get(self.question_key)
@@ -347,12 +367,7 @@ def save_exam_answer(
     closed at its deadline. Every refusal is logged.
     """
     attempt = _lock(attempt_id)
-    asked = {question["key"]: question for question in attempt.snapshot["questions"]}
-    if question_key not in asked:
-        raise AnswerRejected(f"question {question_key!r} is not part of this attempt")
-    problem = grading.answer_problem(asked[question_key], chosen, complete=False)
-    if problem:
-        raise AnswerRejected(problem)
+    _check_answer(attempt, question_key, chosen)
     if not attempt.is_open:
         return SaveResult(attempt, SaveOutcome.CLOSED, question_key)
     detail = {"question": question_key, "chosen": list(chosen), "flagged": flagged}

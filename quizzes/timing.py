@@ -4,7 +4,9 @@ The server owns the clock. An attempt's deadline is fixed when it starts and sto
 attempt; every page computes the time left from it, so reloading, closing the browser or
 switching devices never pauses or resets it.
 
-- **Deadline** = start + time limit × the learner's time multiplier (an accommodation).
+- **Time allowed** = time limit × the learner's time multiplier (an accommodation), in whole
+  seconds (`time_allowed`): the deadline and the quiz page both use it.
+- **Deadline** = start + time allowed.
 - **Window.** A quiz may close at `closes_at`; an accommodation may extend the window by
   `window_extension_minutes`. A learner may start until the (extended) window closes. A learner
   *without* extra time is stopped at the window close; a learner *with* extra time (multiplier
@@ -37,13 +39,22 @@ def attempt_deadline(
     window_extension_minutes: int = 0,
 ) -> datetime | None:
     """Return when an attempt started at `started_at` must end, or None if it is untimed."""
-    if not time_limit_minutes:
+    seconds = time_allowed(time_limit_minutes, time_multiplier)
+    if seconds is None:
         return None
-    seconds = Decimal(time_limit_minutes) * 60 * Decimal(str(time_multiplier))
-    deadline = started_at + timedelta(seconds=int(seconds))
+    deadline = started_at + timedelta(seconds=seconds)
     if closes_at is not None and Decimal(str(time_multiplier)) <= 1:
         deadline = min(deadline, window_close(closes_at, window_extension_minutes))
     return deadline
+
+
+def time_allowed(
+    time_limit_minutes: int | None, time_multiplier: Decimal | float = 1
+) -> int | None:
+    """Return the whole seconds an attempt lasts for this multiplier, or None if it is untimed."""
+    if not time_limit_minutes:
+        return None
+    return int(Decimal(time_limit_minutes) * 60 * Decimal(str(time_multiplier)))
 
 
 def window_close(closes_at: datetime, window_extension_minutes: int = 0) -> datetime:
@@ -66,6 +77,15 @@ def format_clock(seconds: int) -> str:
     hours, rest = divmod(max(0, seconds), 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def duration_words(seconds: int) -> str:
+    """Return a time allowed in minutes and seconds: "31 minutes 15 seconds", "1 minute"."""
+    minutes, secs = divmod(max(0, seconds), 60)
+    parts = [f"{minutes} minute{'s' if minutes != 1 else ''}"] if minutes or not secs else []
+    if secs:
+        parts.append(f"{secs} second{'s' if secs != 1 else ''}")
+    return " ".join(parts)
 
 
 def spoken_time(seconds: int) -> str:
