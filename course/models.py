@@ -87,12 +87,20 @@ class Lesson(models.Model):
         )
 
 
+class LessonProgressQuerySet(models.QuerySet["LessonProgress"]):
+    def published(self) -> LessonProgressQuerySet:
+        """Return progress on lessons a learner may still read (see `Lesson...published()`)."""
+        return self.filter(lesson__in=Lesson.objects.published())
+
+
 class LessonProgress(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="lesson_progress")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
     first_seen_at = models.DateTimeField()
     last_seen_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LessonProgressQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -6,6 +6,7 @@ the account when they sign up or log in, so nothing read before signing up is lo
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,12 +27,47 @@ class ProgressView:
     seen: frozenset[int]
     last_lesson_id: int | None
 
-    def percent_of(self, lesson_ids: list[int]) -> int:
+    def completed_of(self, lesson_ids: Iterable[int]) -> int:
+        """Return how many of the given lessons are complete."""
+        return sum(1 for lesson_id in lesson_ids if lesson_id in self.completed)
+
+    def percent_of(self, lesson_ids: Sequence[int]) -> int:
         """Return the share of the given lessons completed, in whole percent."""
         if not lesson_ids:
             return 0
-        done = sum(1 for lesson_id in lesson_ids if lesson_id in self.completed)
-        return round(100 * done / len(lesson_ids))
+        return round(100 * self.completed_of(lesson_ids) / len(lesson_ids))
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """A learner's progress over every published lesson, for the profile page."""
+
+    completed_count: int
+    lesson_count: int
+    percent_done: int
+    recent: list[LessonProgress]
+
+
+def course_progress(user: User, *, recent: int = 10) -> CourseProgress:
+    """Return the learner's progress over the published lessons only (retired ones don't count)."""
+    lesson_ids = list(Lesson.objects.published().values_list("pk", flat=True))
+    rows = list(
+        LessonProgress.objects.published()
+        .filter(user=user)
+        .select_related("lesson__module")
+        .order_by("-last_seen_at")
+    )
+    seen = ProgressView(
+        completed=frozenset(row.lesson_id for row in rows if row.is_complete),
+        seen=frozenset(row.lesson_id for row in rows),
+        last_lesson_id=rows[0].lesson_id if rows else None,
+    )
+    return CourseProgress(
+        completed_count=seen.completed_of(lesson_ids),
+        lesson_count=len(lesson_ids),
+        percent_done=seen.percent_of(lesson_ids),
+        recent=rows[:recent],
+    )
 
 
 def _session_state(session: SessionBase) -> dict[str, Any]:
@@ -41,20 +77,25 @@ def _session_state(session: SessionBase) -> dict[str, Any]:
     return state
 
 
+def account_progress(user: User) -> ProgressView:
+    """Return a signed-in learner's progress, in one query."""
+    rows = list(
+        LessonProgress.objects.filter(user=user).values_list(
+            "lesson_id", "completed_at", "last_seen_at"
+        )
+    )
+    last = max(rows, key=lambda row: row[2])[0] if rows else None
+    return ProgressView(
+        completed=frozenset(row[0] for row in rows if row[1] is not None),
+        seen=frozenset(row[0] for row in rows),
+        last_lesson_id=last,
+    )
+
+
 def progress_for(user: User | Any, session: SessionBase) -> ProgressView:
     """Return the visitor's progress with one query for a learner, none for an anonymous one."""
     if user.is_authenticated:
-        rows = list(
-            LessonProgress.objects.filter(user=user).values_list(
-                "lesson_id", "completed_at", "last_seen_at"
-            )
-        )
-        last = max(rows, key=lambda row: row[2])[0] if rows else None
-        return ProgressView(
-            completed=frozenset(row[0] for row in rows if row[1] is not None),
-            seen=frozenset(row[0] for row in rows),
-            last_lesson_id=last,
-        )
+        return account_progress(user)
     state = _session_state(session)
     return ProgressView(
         completed=frozenset(state["completed"]),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..models import Lesson
+from ..progress import course_progress
 from ..types import AuthenticatedHttpRequest, HtmxHttpRequest
 from .forms import SignUpForm
 
@@ -32,21 +32,15 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = list(
-        request.user.lesson_progress.select_related("lesson__module")
-        .filter(lesson__is_active=True)
-        .order_by("-last_seen_at")
-    )
-    lesson_count = Lesson.objects.published().count()
-    completed = [row for row in rows if row.completed_at is not None]
+    summary = course_progress(request.user)
     return render(
         request,
         "registration/profile.html",
         {
-            "recent": rows[:10],
-            "completed_count": len(completed),
-            "lesson_count": lesson_count,
-            "percent_done": round(100 * len(completed) / lesson_count) if lesson_count else 0,
+            "recent": summary.recent,
+            "completed_count": summary.completed_count,
+            "lesson_count": summary.lesson_count,
+            "percent_done": summary.percent_done,
             "challenges_met": request.user.challenges.count(),
         },
     )
