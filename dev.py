@@ -46,7 +46,7 @@ def install(requirements: str) -> None:
 def prepare_database(env: dict[str, str]) -> None:
     """Migrate, load the course content and create the demo accounts."""
     run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
-    run(PYTHON, "manage.py", "loadcourse", "content/", env=env)
+    run(PYTHON, "manage.py", "loadcourse", env=env)  # from COURSE_CONTENT_DIR (content/)
     run(PYTHON, "manage.py", "seed_demo", env=env)
 
 

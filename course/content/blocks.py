@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from . import chrome
 from .analogies import ANALOGIES, BREAKS_DOWN
 from .errors import ProblemLog
-from .fields import Fields, did_you_mean, known_list
+from .fields import FileFields, did_you_mean, known_list
 from .yaml_loader import MarkedDict, load_yaml
 
 BLOCK_KINDS = ("analogy", "note", "warning", "changed", "takeaways", "code-tabs")
@@ -251,7 +251,7 @@ class _Scanner:
             )
         return language, options
 
-    def block_yaml(self, fence: _Fence, what: str) -> Fields | None:
+    def block_yaml(self, fence: _Fence, what: str) -> FileFields | None:
         text = "\n".join(fence.body)
         if not text.strip():
             data: object = MarkedDict()
@@ -265,7 +265,7 @@ class _Scanner:
         if not isinstance(data, MarkedDict):
             self.problem(fence.line, f"a `{what}` block must hold `key: value` lines")
             return None
-        return Fields(data, self.path, self.log, f"the `{what}` block")
+        return FileFields(data, self.path, self.log, f"the `{what}` block")
 
     def sandbox(self, fence: _Fence) -> None:
         fields = self.block_yaml(fence, "sandbox")

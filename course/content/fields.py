@@ -35,8 +35,13 @@ def is_slug(value: object) -> bool:
 
 
 @dataclass
-class Fields:
-    """Read typed values from one YAML mapping, logging problems with the key's line."""
+class FileFields:
+    """Read typed values from one YAML mapping of an authored file, logging every problem.
+
+    Unlike the engine's `course.sandbox.fields.Fields`, which stops at the first bad field of a
+    scenario (a run cannot go on), this one keeps going and records each problem with its file
+    and line, so an author sees every mistake in one pass.
+    """
 
     data: MarkedDict
     path: str

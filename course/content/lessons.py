@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 from .errors import ProblemLog
-from .fields import Fields, is_slug
+from .fields import FileFields, is_slug
 from .frontmatter import read_document
 from .markdown_render import Rendered
 from .sources import LessonSource
@@ -45,7 +45,7 @@ def read_lesson(raw: bytes, *, path: str, log: ProblemLog) -> LessonDraft | None
     document = read_document(text, path=path, log=log)
     if document.meta is None:
         return None
-    fields = Fields(document.meta, path, log, "the lesson front matter")
+    fields = FileFields(document.meta, path, log, "the lesson front matter")
     fields.check_keys(required=LESSON_REQUIRED, optional=LESSON_KEYS)
     slug = fields.slug("slug")
     title = fields.text("title")
@@ -113,7 +113,7 @@ def read_module_file(raw: bytes, *, folder_name: str, path: str, log: ProblemLog
     document = read_document(text or "", path=path, log=log) if text is not None else None
     if document is None or document.meta is None:
         return ModuleDraft(None, None, None, None, "", 1, path)
-    fields = Fields(document.meta, path, log, "the module front matter")
+    fields = FileFields(document.meta, path, log, "the module front matter")
     fields.check_keys(required=["title", "summary", "order"], optional=MODULE_KEYS)
     slug = fields.slug("slug")
     if "slug" not in document.meta:

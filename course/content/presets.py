@@ -16,10 +16,10 @@ from course.lab.core.knobs import (
     knobs_for,
     normalise_field,
 )
-from course.sandbox import Scenario
+from course.sandbox import Scenario, ScenarioError
 
 from .errors import ProblemLog
-from .fields import Fields, did_you_mean, is_slug, known_list, type_name
+from .fields import FileFields, did_you_mean, is_slug, known_list, type_name
 from .sources import PresetSource
 from .yaml_loader import MarkedDict, MarkedList, load_yaml, plain
 
@@ -35,7 +35,7 @@ LIST_FIELDS = frozenset({"Events", "Rates", "Bursts", "Faults"})
 NAMED_FIELDS = {"Aliases": "alias", "Versions": "version"}
 
 
-def read_preset_header(text: str, *, slug: str, path: str, log: ProblemLog) -> Fields | None:
+def read_preset_header(text: str, *, slug: str, path: str, log: ProblemLog) -> FileFields | None:
     """Parse a preset file and check its keys; return its fields, or None if unreadable."""
     if not is_slug(slug):
         log.add(
@@ -50,13 +50,13 @@ def read_preset_header(text: str, *, slug: str, path: str, log: ProblemLog) -> F
             path, 1, "a preset file must be a mapping with `title`, `goal`, `lesson`, `scenario`"
         )
         return None
-    fields = Fields(data, path, log, "the preset")
+    fields = FileFields(data, path, log, "the preset")
     fields.check_keys(required=["title", "goal", "lesson", "scenario"], optional=PRESET_KEYS)
     return fields
 
 
 def build_preset(
-    fields: Fields,
+    fields: FileFields,
     *,
     slug: str,
     lessons: Mapping[str, str],
@@ -114,23 +114,17 @@ def _plain_mapping(data: MarkedDict) -> dict[str, Any]:
     return result
 
 
-def _check(scenario: MarkedDict, fields: Fields, check_scenario: ScenarioCheck) -> bool:
+def _check(scenario: MarkedDict, fields: FileFields, check_scenario: ScenarioCheck) -> bool:
     """Run the engine's own validation and turn its error into a problem at the right line."""
     try:
         check_scenario(dict(plain(scenario)))  # type: ignore[call-overload]
     except Exception as error:  # an engine bug must not hide other problems
-        field = getattr(error, "field", None)
-        message = str(error) or type(error).__name__
-        if field and str(field) not in message:
-            message = f"{field}: {message}"
-        if type(error).__name__ != "ScenarioError":
-            message = (
-                f"the sandbox engine failed on this scenario ({type(error).__name__}: {message})"
-            )
-        else:
-            message = f"invalid scenario: {message}"
-        line = _line_of_field(scenario, str(field)) if field else fields.line("scenario")
-        fields.log.add(fields.path, line or fields.line("scenario"), message)
+        field = error.field if isinstance(error, ScenarioError) else ""
+        prefix = "invalid scenario: " if isinstance(error, ScenarioError) else ""
+        line = _line_of_field(scenario, field) if field else None
+        fields.log.add(
+            fields.path, line or fields.line("scenario"), prefix + _engine_message(error)
+        )
         return False
     return True
 
@@ -152,16 +146,14 @@ def _line_of_field(scenario: MarkedDict, field: str) -> int | None:
 
 
 def _engine_message(error: Exception) -> str:
-    """Return an engine error as text that names its field."""
-    field = getattr(error, "field", None)
-    message = str(error) or type(error).__name__
-    if field and str(field) not in message:
-        message = f"{field}: {message}"
-    return message
+    """Return an engine error as text: a ScenarioError already names its field."""
+    if isinstance(error, ScenarioError):
+        return str(error)
+    return f"the sandbox engine failed on this scenario ({type(error).__name__}: {error})"
 
 
 def _check_knobs(
-    fields: Fields, scenario: dict[str, Any] | None, check_scenario: ScenarioCheck
+    fields: FileFields, scenario: dict[str, Any] | None, check_scenario: ScenarioCheck
 ) -> dict[str, Knob]:
     """Record problems with the preset's `knobs`; return the usable knobs by key.
 
@@ -197,7 +189,7 @@ def _check_knobs(
     return knobs
 
 
-def _read_knob(item: object, fields: Fields, line: int) -> Knob | None:
+def _read_knob(item: object, fields: FileFields, line: int) -> Knob | None:
     """Return the knob a `knobs` item names, or None after recording why it cannot."""
     if isinstance(item, Mapping):
         for key in item:
@@ -316,7 +308,7 @@ def _knob_write_problem(
 
 
 def _check_challenge(
-    fields: Fields,
+    fields: FileFields,
     challenge: MarkedDict,
     knobs: Mapping[str, Knob],
     scenario: dict[str, Any] | None,
@@ -324,7 +316,7 @@ def _check_challenge(
 ) -> None:
     """Record problems with the preset's `challenge`: its checks and its solution."""
     path, log = fields.path, fields.log
-    Fields(challenge, path, log, "the challenge").check_keys(
+    FileFields(challenge, path, log, "the challenge").check_keys(
         required=["checks"], optional=CHALLENGE_KEYS
     )
     checks = challenge.get("checks")
@@ -340,7 +332,7 @@ def _check_challenge(
         _check_solution(fields, challenge, knobs, scenario, check_scenario)
 
 
-def _check_checks(fields: Fields, checks: MarkedList) -> None:
+def _check_checks(fields: FileFields, checks: MarkedList) -> None:
     """Record unknown keys and non-numeric bounds in the challenge's checks."""
     for index, check in enumerate(checks):
         if not isinstance(check, Mapping):
@@ -371,7 +363,7 @@ def _check_checks(fields: Fields, checks: MarkedList) -> None:
 
 
 def _check_solution(
-    fields: Fields,
+    fields: FileFields,
     challenge: MarkedDict,
     knobs: Mapping[str, Knob],
     scenario: dict[str, Any] | None,

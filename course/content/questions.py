@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from .errors import ProblemLog
-from .fields import Fields, did_you_mean, known_list
+from .fields import FileFields, did_you_mean, known_list
 from .markdown_render import render_fragment
 from .sources import ChoiceSource, QuestionSource
 from .yaml_loader import MarkedDict, MarkedList, load_yaml
 
 KINDS = ("single", "multiple")
-FILE_KEYS = ("lesson", "questions")
 QUESTION_KEYS = ("id", "kind", "pick", "lesson", "scenario", "stem", "choices", "explanation")
 CHOICE_KEYS = ("key", "text", "correct", "explanation", "misconception", "locked")
 
@@ -32,7 +31,7 @@ def parse_question_file(
     if not isinstance(data, MarkedDict):
         log.add(path, 1, "a question file must be a mapping with `lesson` and `questions`")
         return []
-    fields = Fields(data, path, log, "the question file")
+    fields = FileFields(data, path, log, "the question file")
     fields.check_keys(required=["questions"], optional=["lesson"])
     default_lesson = fields.slug("lesson")
     if default_lesson is not None and default_lesson not in lessons:
@@ -54,7 +53,7 @@ def parse_question_file(
             )
             continue
         question = _parse_question(
-            Fields(item, path, log, f"question {index + 1}"),
+            FileFields(item, path, log, f"question {index + 1}"),
             default_lesson=default_lesson,
             file_has_lesson="lesson" in data,
             lessons=lessons,
@@ -73,7 +72,7 @@ def _unknown_lesson(slug: str, lessons: Collection[str]) -> str:
 
 
 def _parse_question(
-    fields: Fields,
+    fields: FileFields,
     *,
     default_lesson: str | None,
     file_has_lesson: bool,
@@ -127,7 +126,7 @@ def _parse_question(
     )
 
 
-def _pick(fields: Fields, kind: str | None) -> int | None:
+def _pick(fields: FileFields, kind: str | None) -> int | None:
     if kind == "multiple":
         if "pick" not in fields.data:
             fields.problem("kind", "a `multiple` question needs `pick`: how many choices to select")
@@ -139,7 +138,9 @@ def _pick(fields: Fields, kind: str | None) -> int | None:
     return 1
 
 
-def _choices(fields: Fields, kind: str | None, pick: int | None) -> tuple[ChoiceSource, ...] | None:
+def _choices(
+    fields: FileFields, kind: str | None, pick: int | None
+) -> tuple[ChoiceSource, ...] | None:
     items = fields.data.get("choices")
     if items is None:
         return None
@@ -156,7 +157,7 @@ def _choices(fields: Fields, kind: str | None, pick: int | None) -> tuple[Choice
             fields.log.add(fields.path, line, f"choice {index + 1} must be a mapping with `text:`")
             ok = False
             continue
-        choice = Fields(item, fields.path, fields.log, f"choice {index + 1} of {fields.what}")
+        choice = FileFields(item, fields.path, fields.log, f"choice {index + 1} of {fields.what}")
         before = len(fields.log)
         choice.check_keys(required=["text", "explanation"], optional=CHOICE_KEYS)
         key = choice.slug("key", default=_letter(index))

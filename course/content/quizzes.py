@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .errors import ProblemLog
-from .fields import Fields, did_you_mean, known_list
+from .fields import FileFields, did_you_mean, known_list
 from .sources import QuestionSource, QuizSource, QuizTopic
 from .yaml_loader import MarkedDict, MarkedList, load_yaml
 
@@ -45,7 +45,7 @@ def parse_quizzes(
     if len(log) > before or data is None:
         return []
     if isinstance(data, MarkedDict):
-        Fields(data, path, log, "quizzes.yaml").check_keys(required=["quizzes"])
+        FileFields(data, path, log, "quizzes.yaml").check_keys(required=["quizzes"])
         data = data.get("quizzes")
     if not isinstance(data, MarkedList):
         log.add(path, 1, "quizzes.yaml must hold `quizzes:` followed by a list of quizzes")
@@ -56,7 +56,7 @@ def parse_quizzes(
         if not isinstance(item, MarkedDict):
             log.add(path, data.line_of(index), f"quiz {index + 1} must be a mapping with `slug:`")
             continue
-        quiz = _parse_quiz(Fields(item, path, log, f"quiz {index + 1}"), lessons, questions)
+        quiz = _parse_quiz(FileFields(item, path, log, f"quiz {index + 1}"), lessons, questions)
         if quiz is None:
             continue
         if quiz.slug in first_line:
@@ -72,7 +72,7 @@ def parse_quizzes(
 
 
 def _parse_quiz(
-    fields: Fields, lessons: Mapping[str, str], questions: Sequence[QuestionSource]
+    fields: FileFields, lessons: Mapping[str, str], questions: Sequence[QuestionSource]
 ) -> QuizSource | None:
     before = len(fields.log)
     slug = fields.slug("slug")
@@ -134,7 +134,7 @@ def _parse_quiz(
     )
 
 
-def _topics(fields: Fields, lessons: Mapping[str, str]) -> tuple[QuizTopic, ...] | None:
+def _topics(fields: FileFields, lessons: Mapping[str, str]) -> tuple[QuizTopic, ...] | None:
     """Read `lessons`: `all`, a list of slugs, or a list of `{lesson: slug, weight: n}`."""
     value = fields.data.get("lessons", "all")
     if value == "all" or value is None:
@@ -146,7 +146,9 @@ def _topics(fields: Fields, lessons: Mapping[str, str]) -> tuple[QuizTopic, ...]
     for index, item in enumerate(value):
         line = value.line_of(index)
         if isinstance(item, MarkedDict):
-            topic = Fields(item, fields.path, fields.log, f"lesson {index + 1} of {fields.what}")
+            topic = FileFields(
+                item, fields.path, fields.log, f"lesson {index + 1} of {fields.what}"
+            )
             topic.check_keys(required=["lesson"], optional=["weight"])
             slug = topic.slug("lesson")
             weight = topic.integer("weight", minimum=1, maximum=100, default=1)
@@ -173,7 +175,7 @@ def _topics(fields: Fields, lessons: Mapping[str, str]) -> tuple[QuizTopic, ...]
 
 
 def _question_count(
-    fields: Fields, topics: tuple[QuizTopic, ...] | None, questions: Sequence[QuestionSource]
+    fields: FileFields, topics: tuple[QuizTopic, ...] | None, questions: Sequence[QuestionSource]
 ) -> int | None:
     """Read `question_count` (a number or `all`) and check the bank has enough questions."""
     if fields.data.get("question_count", "all") == "all":

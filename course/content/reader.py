@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .blocks import UrlBuilder, default_practice_url, default_sandbox_url
 from .errors import ContentError, Problem, ProblemLog
-from .fields import Fields
+from .fields import FileFields
 from .lessons import LessonDraft, decode, finish_lesson, read_lesson, read_module_file
 from .markdown_render import render_markdown
 from .presets import ScenarioCheck, build_preset, engine_scenario_check, read_preset_header
@@ -119,7 +119,7 @@ def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSou
     drafts = _read_lessons(folder / "lessons", options, log)
     lesson_titles = {d.slug: d.title or d.slug for d in drafts if d.slug}
 
-    preset_fields: dict[str, Fields] = {}
+    preset_fields: dict[str, FileFields] = {}
     for path in _files(folder / "scenarios", YAML_SUFFIXES):
         text = decode(path.read_bytes(), path=rel(path), log=log)
         if text is None:

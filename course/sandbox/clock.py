@@ -24,10 +24,6 @@ class Clock:
         self._seq += 1
         heapq.heappush(self._heap, (time_ms, self._seq, callback, arg))
 
-    def next_time(self) -> int | None:
-        """Return the time of the earliest pending callback."""
-        return self._heap[0][0] if self._heap else None
-
     def pop(self) -> tuple[int, Callback, Any]:
         """Remove and return the earliest callback."""
         time_ms, _, callback, arg = heapq.heappop(self._heap)

@@ -69,10 +69,6 @@ class Pool:
         else:
             self.idle.append(env)
 
-    def next_expiry(self) -> int | None:
-        """Return when the longest-idle on-demand environment will be reclaimed."""
-        return self.idle[0].idle_since + self.lifetime_ms if self.idle else None
-
     def expire(self, now: int, shutdown: Callable[[Env, int], None]) -> None:
         """Shut down every environment idle for the whole idle lifetime by now."""
         idle, lifetime = self.idle, self.lifetime_ms

@@ -16,7 +16,6 @@ OK = "ok"
 ERROR = "error"
 TIMEOUT = "timeout"
 CRASH = "crash"
-_STOPPERS = ("throw", "timeout", "crash")
 
 
 @dataclass(slots=True)

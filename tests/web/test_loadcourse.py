@@ -111,3 +111,14 @@ def test_check_only_validates_without_writing(content):
 def test_a_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="no such folder"):
         load(tmp_path / "nope")
+
+
+def test_without_a_folder_it_loads_the_course_content_dir_setting(content, settings):
+    lesson = content / "lambda-best-practices" / "lessons" / "02-function-configuration.md"
+    assert lesson.exists()
+    lesson.write_text(lesson.read_text().replace('title: "', 'title: "Renamed — ', 1))
+    settings.COURSE_CONTENT_DIR = str(content)
+    out = StringIO()
+    call_command("loadcourse", stdout=out)
+    assert "Loaded 1 module(s)" in out.getvalue()
+    assert Lesson.objects.filter(title__startswith="Renamed —").count() == 1
