@@ -1,4 +1,4 @@
-"""Read sandbox presets (`scenarios/<slug>.yaml`) and check them with the engine if present."""
+"""Read sandbox presets (`scenarios/<slug>.yaml`); check them with the engine and the knobs."""
 
 from __future__ import annotations
 
