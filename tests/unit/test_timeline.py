@@ -10,15 +10,14 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 
+from course.lab.core.event_log import build_log, is_error
 from course.lab.core.timeline import (
     AGGREGATED,
     DETAILED,
     EMPTY,
     Lane,
     Timeline,
-    build_log,
     build_timeline,
-    is_error,
     nice_ticks,
 )
 from course.sandbox import Kind, Result, Scenario, load_scenario_file, simulate
@@ -342,7 +341,7 @@ def render(result: Result, previous: Result | None = None, request: str | None =
         "request_filter_base": "?log_request=",
     }
     return "".join(
-        render_to_string(f"course/{name}.html", context)
+        render_to_string(f"lab/{name}.html", context)
         for name in ("_metrics", "_timeline", "_event_log")
     )
 

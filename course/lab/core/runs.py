@@ -16,7 +16,8 @@ from typing import Any
 from course.sandbox import Metrics, Scenario, simulate
 
 from .challenges import ChallengeResult, evaluate
-from .timeline import EventLog, Timeline, build_log, build_timeline
+from .event_log import EventLog, build_log
+from .timeline import Timeline, build_timeline
 
 MAX_OFFERED = 20_000
 

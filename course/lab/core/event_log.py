@@ -1,0 +1,199 @@
+"""The event log under the timeline: one narrated line per trace event, with filters.
+
+Pure Python (no Django): the template `lab/_event_log.html` renders what `build_log` returns.
+Filters: errors only (`is_error`), and one request id, found directly or inside a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from course.sandbox import Kind, Result, TraceEvent
+
+from .timeline import Timeline, build_timeline, format_time
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    """One line of the event log."""
+
+    index: int
+    time_ms: int
+    time_label: str
+    kind: str
+    kind_label: str
+    narration: str
+    css: str
+    request: str | None
+    filter_request: str | None  # a single id to link a request filter to, else None
+    anchor: int | None  # the id N of the timeline element tl-ev-N that shows this event
+
+    @property
+    def has_bar(self) -> bool:
+        """Return whether the timeline shows this event."""
+        return self.anchor is not None
+
+
+@dataclass(frozen=True, slots=True)
+class EventLog:
+    """The filtered event log `_event_log.html` renders."""
+
+    lines: tuple[LogLine, ...]
+    total: int  # events in the trace
+    matched: int  # events passing the filter
+    errors_only: bool
+    request: str | None
+
+    @property
+    def shown(self) -> int:
+        """Return how many lines are listed."""
+        return len(self.lines)
+
+    @property
+    def truncated(self) -> int:
+        """Return how many matching lines were cut by the limit."""
+        return self.matched - len(self.lines)
+
+    @property
+    def filtered(self) -> bool:
+        """Return whether any filter is on."""
+        return self.errors_only or self.request is not None
+
+
+def is_error(event: TraceEvent) -> bool:
+    """Return whether the event belongs in the "errors only" log."""
+    kind, outcome = event.kind, event.outcome
+    if kind in (Kind.INVOKE, Kind.RESPONSE):
+        return outcome not in (None, "ok")
+    if kind == Kind.DESTINATION:
+        return outcome != "Success"
+    if kind == Kind.BATCH_RESULT:
+        return outcome != "ok"
+    if kind == Kind.SHUTDOWN:
+        return bool(event.detail.get("sigkill"))
+    return kind in _ERROR_KINDS
+
+
+_ERROR_KINDS = frozenset(
+    {
+        Kind.TIMEOUT,
+        Kind.INIT_TIMEOUT,
+        Kind.RESET,
+        Kind.THROTTLE,
+        Kind.DLQ,
+        Kind.DISCARD,
+        Kind.EXPIRE,
+        Kind.DB_ERROR,
+        Kind.CLIENT_TIMEOUT,
+    }
+)
+
+
+def _range_matcher(label: str) -> tuple[str, int, int] | None:
+    """Return (prefix, first, last) for a batch label like "msg-1…msg-10" or "11…18"."""
+    if "…" not in label:
+        return None
+    first, _, last = label.partition("…")
+    prefix = first.rstrip("0123456789")
+    if not last.startswith(prefix) or first == prefix or last == prefix:
+        return None
+    number, other = first[len(prefix) :], last[len(prefix) :]
+    if not other.isdigit():
+        return None
+    return prefix, int(number), int(other)
+
+
+def _matches_request(
+    event: TraceEvent, request: str, batches: Mapping[str, frozenset[str]]
+) -> bool:
+    """Return whether the event concerns the request, directly or through a batch."""
+    label = event.request
+    if label is None:
+        return False
+    if label == request:
+        return True
+    if label in batches:
+        return request in batches[label]
+    parsed = _range_matcher(label)
+    if parsed is None:
+        return False
+    prefix, first, last = parsed
+    suffix = request[len(prefix) :]
+    return request.startswith(prefix) and suffix.isdigit() and first <= int(suffix) <= last
+
+
+def _batch_members(events: Sequence[TraceEvent]) -> dict[str, frozenset[str]]:
+    """Return the exact members of each batch label the poller recorded."""
+    members: dict[str, set[str]] = {}
+    for event in events:
+        batch = event.detail.get("batch")
+        if event.kind == Kind.BATCH_START and event.request and isinstance(batch, list | tuple):
+            members.setdefault(event.request, set()).update(str(item) for item in batch)
+    return {label: frozenset(ids) for label, ids in members.items()}
+
+
+def _log_css(event: TraceEvent) -> str:
+    """Return the log line class: bad, warn, init, ok or info."""
+    if is_error(event):
+        return "log-bad" if event.kind != Kind.THROTTLE else "log-warn"
+    if event.kind in (Kind.INIT, Kind.PROVISION):
+        return "log-init"
+    if event.outcome in ("ok", "Success"):
+        return "log-ok"
+    return "log-info"
+
+
+def _kind_label(event: TraceEvent) -> str:
+    """Return the badge text: the kind, plus the outcome when it adds something."""
+    outcome = event.outcome
+    if outcome and outcome.lower() != str(event.kind).lower():
+        return f"{event.kind} {outcome}"
+    return str(event.kind)
+
+
+def build_log(
+    result: Result,
+    *,
+    errors_only: bool = False,
+    request: str | None = None,
+    limit: int = 500,
+    timeline: Timeline | None = None,
+) -> EventLog:
+    """Return the log lines, filtered to errors and/or one request id, at most `limit` lines.
+
+    Pass the page's `timeline` so "show in timeline" links match what was drawn; without it the
+    default timeline is built again.
+    """
+    events = result.events
+    anchors = (timeline if timeline is not None else build_timeline(result)).anchors
+    batches = _batch_members(events) if request else {}
+    lines: list[LogLine] = []
+    matched = 0
+    for index, event in enumerate(events):
+        if errors_only and not is_error(event):
+            continue
+        if request and not _matches_request(event, request, batches):
+            continue
+        matched += 1
+        if len(lines) >= limit:
+            continue
+        single = event.request if event.request and "…" not in event.request else None
+        lines.append(
+            LogLine(
+                index,
+                event.time_ms,
+                format_time(event.time_ms),
+                str(event.kind),
+                _kind_label(event),
+                event.narration,
+                _log_css(event),
+                event.request,
+                single,
+                anchors.get(index),
+            )
+        )
+    return EventLog(tuple(lines), len(events), matched, errors_only, request or None)
+
+
+__all__ = ["EventLog", "LogLine", "build_log", "is_error"]

@@ -1,0 +1,264 @@
+"""Aggregated mode: environments, cold starts, throttles and errors per time bucket, stacked.
+
+Used when there are too many bars or environments to draw one by one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+from course.sandbox import Kind, Result, TraceEvent
+
+from .axis import (
+    AXIS_HEIGHT,
+    LEFT_GUTTER,
+    MIN_PLOT_WIDTH,
+    RIGHT_PAD,
+    TOP_PAD,
+    UNITS,
+    Axis,
+    axis_range,
+    axis_ticks,
+    detail_ms,
+    format_duration,
+    format_time,
+)
+from .shapes import AGGREGATED, Column, LegendItem, Panel, Series, Timeline, coord, plural, svg_num
+
+MAX_BUCKETS = 100
+PANEL_GAP = 14.0
+CONCURRENCY_HEIGHT = 120.0
+COUNT_HEIGHT = 70.0
+
+ERROR_OUTCOMES = frozenset({"error", "timeout", "crash"})
+
+
+def _bucket_ms(span: float) -> int:
+    """Return a round bucket size giving at most MAX_BUCKETS buckets."""
+    steps = sorted({step for _, _, steps in UNITS for step in steps})
+    for step in steps:
+        if span / step <= MAX_BUCKETS:
+            return int(step)
+    return int(steps[-1] * math.ceil(span / (steps[-1] * MAX_BUCKETS)))
+
+
+def _busy_and_live(
+    events: Sequence[TraceEvent],
+) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
+    """Return (time, +1/−1) changes of busy and of live environments."""
+    busy: list[tuple[float, int]] = []
+    live: list[tuple[float, int]] = []
+    init_at: dict[int, int] = {}
+    for event in events:
+        env = event.env
+        if env is None:
+            continue
+        if event.kind == Kind.INIT:
+            init_at[env] = event.time_ms
+            if not event.detail.get("reinit"):
+                live.append((event.time_ms, 1))
+        elif event.kind == Kind.PROVISION:
+            live.append((event.time_ms, 1))
+        elif event.kind == Kind.SHUTDOWN:
+            live.append((event.time_ms, -1))
+        elif event.kind == Kind.INVOKE:
+            start = init_at.pop(env, event.time_ms) if event.detail.get("cold") else event.time_ms
+            init_at.pop(env, None)
+            end = event.time_ms + detail_ms(event, "duration_ms")
+            busy += [(start, 1), (end, -1)]
+    return busy, live
+
+
+def peak_per_bucket(
+    changes: list[tuple[float, int]], start: float, size: int, count: int
+) -> list[int]:
+    """Return the highest level reached in each bucket; ends before starts at the same time."""
+    peaks = [0] * count
+    level = 0
+    bucket = 0
+    for time, delta in sorted(changes):
+        target = min(max(int((time - start) // size), 0), count - 1)
+        while bucket < target:
+            bucket += 1
+            peaks[bucket] = max(peaks[bucket], level)
+        level += delta
+        peaks[bucket] = max(peaks[bucket], level)
+    while bucket < count - 1:
+        bucket += 1
+        peaks[bucket] = max(peaks[bucket], level)
+    return peaks
+
+
+def _counts(times: Iterable[float], start: float, size: int, count: int) -> list[int]:
+    """Return how many of the times fall into each bucket."""
+    counts = [0] * count
+    for time in times:
+        counts[min(max(int((time - start) // size), 0), count - 1)] += 1
+    return counts
+
+
+def _columns(
+    counts: Sequence[int], axis: Axis, size: int, top: float, height: float, css: str, noun: str
+) -> tuple[tuple[Column, ...], int]:
+    """Return one column per non-empty bucket, scaled to the panel, and the peak."""
+    peak = max(counts, default=0)
+    columns = []
+    for bucket, value in enumerate(counts):
+        if not value:
+            continue
+        t0 = axis.start + bucket * size
+        x, x1 = axis.x(t0), axis.x(t0 + size)
+        h = height * value / max(peak, 1)
+        title = f"{format_time(int(t0))} – {format_time(int(t0 + size))}: {plural(value, noun)}"
+        columns.append(
+            Column(
+                coord(x + 0.5),
+                coord(top + height - h),
+                coord(max(x1 - x - 1, 0.8)),
+                coord(h),
+                css,
+                title,
+            )
+        )
+    return tuple(columns), peak
+
+
+def _step_points(
+    levels: Sequence[int], axis: Axis, size: int, top: float, height: float, peak: int
+) -> str:
+    """Return polyline points for a level held constant over each bucket."""
+    points = []
+    for bucket, level in enumerate(levels):
+        t0 = axis.start + bucket * size
+        y = top + height - height * level / max(peak, 1)
+        points += [
+            f"{svg_num(axis.x(t0))},{svg_num(y)}",
+            f"{svg_num(axis.x(t0 + size))},{svg_num(y)}",
+        ]
+    return " ".join(points)
+
+
+def _times(
+    events: Iterable[TraceEvent], kind: Kind, keep: Callable[[TraceEvent], bool]
+) -> list[int]:
+    """Return the times of the events of a kind that pass keep."""
+    return [event.time_ms for event in events if event.kind == kind and keep(event)]
+
+
+def _aggregated_panels(
+    events: Sequence[TraceEvent], axis: Axis, size: int, count: int
+) -> list[Panel]:
+    """Return the stacked charts: environments, cold starts, throttles, errors."""
+    start = axis.start
+    busy_changes, live_changes = _busy_and_live(events)
+    busy = peak_per_bucket(busy_changes, start, size, count)
+    live = peak_per_bucket(live_changes, start, size, count)
+    every = format_duration(size)
+    peak = max([*busy, *live, 1])
+    y = TOP_PAD + 6
+    top, height = y + 18, CONCURRENCY_HEIGHT - 18
+    panels = [
+        Panel(
+            title=f"Environments (peak per {every})",
+            y=y,
+            height=CONCURRENCY_HEIGHT,
+            max_label=f"{peak:,}",
+            series=(
+                Series(
+                    "tl-series-live",
+                    "Live environments",
+                    _step_points(live, axis, size, top, height, peak),
+                    tuple(live),
+                ),
+                Series(
+                    "tl-series-busy",
+                    "Busy environments",
+                    _step_points(busy, axis, size, top, height, peak),
+                    tuple(busy),
+                ),
+            ),
+        )
+    ]
+    y += CONCURRENCY_HEIGHT + PANEL_GAP
+    counted = (
+        ("Cold starts", "tl-col-cold", "cold start", _times(events, Kind.INVOKE, _is_cold)),
+        ("Throttles", "tl-col-throttle", "throttle", _times(events, Kind.THROTTLE, bool)),
+        (
+            "Function errors and timeouts",
+            "tl-col-error",
+            "error",
+            _times(events, Kind.INVOKE, _failed),
+        ),
+    )
+    for title, css, noun, times in counted:
+        values = _counts(times, start, size, count)
+        columns, most = _columns(values, axis, size, y + 18, COUNT_HEIGHT - 18, css, noun)
+        heading = f"{title} per {every}" if most else f"{title}: none"
+        label = f"{most:,}" if most else ""
+        panels.append(Panel(heading, y, COUNT_HEIGHT, label, columns=columns))
+        y += COUNT_HEIGHT + PANEL_GAP
+    return panels
+
+
+def _is_cold(event: TraceEvent) -> bool:
+    """Return whether the invocation was a cold start."""
+    return bool(event.detail.get("cold"))
+
+
+def _failed(event: TraceEvent) -> bool:
+    """Return whether the invocation ended in an error, timeout or crash."""
+    return event.outcome in ERROR_OUTCOMES
+
+
+AGGREGATED_LEGEND = (
+    LegendItem("tl-series-busy", "Busy environments (concurrency)", line=True),
+    LegendItem("tl-series-live", "Live environments (busy + idle)", line=True),
+    LegendItem("tl-col-cold", "Cold starts"),
+    LegendItem("tl-col-throttle", "Throttles"),
+    LegendItem("tl-col-error", "Function errors and timeouts"),
+)
+
+
+def build_aggregated(result: Result, events: Sequence[TraceEvent]) -> Timeline:
+    """Return the timeline as totals per time bucket."""
+    start, end = axis_range(events, result)
+    size = _bucket_ms(end - start)
+    count = max(1, math.ceil((end - start) / size))
+    end = start + count * size
+    axis = Axis(start, end, LEFT_GUTTER, MIN_PLOT_WIDTH)
+    panels = _aggregated_panels(events, axis, size, count)
+    axis_y = panels[-1].y + panels[-1].height + PANEL_GAP
+    unit, ticks = axis_ticks(axis)
+    metrics = result.metrics
+    every = format_duration(size)
+    note = (
+        f"{plural(metrics.environments_created, 'environment')}, "
+        f"{plural(metrics.invocations, 'invocation')}: showing totals per {every} "
+        "instead of individual bars."
+    )
+    summary = (
+        f"Aggregated timeline over {format_duration(end - max(start, 0))}: peak concurrency "
+        f"{metrics.peak_concurrency:,}, {plural(metrics.cold_starts, 'cold start')}, "
+        f"{plural(metrics.throttles, 'throttle')}, "
+        f"{plural(metrics.function_errors, 'function error')}."
+    )
+    return Timeline(
+        mode=AGGREGATED,
+        width=coord(axis.right + RIGHT_PAD),
+        height=coord(axis_y + AXIS_HEIGHT),
+        plot_left=LEFT_GUTTER,
+        plot_right=coord(axis.right),
+        plot_top=TOP_PAD,
+        axis_y=coord(axis_y),
+        start_ms=start,
+        end_ms=end,
+        unit=unit,
+        ticks=ticks,
+        lanes=(),
+        panels=tuple(panels),
+        legend=AGGREGATED_LEGEND,
+        summary=summary,
+        note=note,
+        bucket_label=every,
+    )
