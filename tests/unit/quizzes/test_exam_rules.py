@@ -17,10 +17,12 @@ from quizzes.snapshot import Topic, draw_questions
 from quizzes.timing import (
     GRACE_SECONDS,
     attempt_deadline,
+    duration_words,
     format_clock,
     is_overdue,
     seconds_left,
     spoken_time,
+    time_allowed,
     timer_state,
 )
 from tests.unit.quizzes.test_snapshot import pool
@@ -37,6 +39,27 @@ def test_the_deadline_is_the_start_plus_the_time_limit_times_the_multiplier():
         started_at=START, time_limit_minutes=130, time_multiplier=Decimal("1.5")
     )
     assert deadline == START + timedelta(minutes=195)
+
+
+def test_the_time_allowed_is_whole_seconds_and_the_deadline_adds_exactly_that():
+    assert time_allowed(None, Decimal("2")) is None
+    assert time_allowed(25, Decimal("1.25")) == 31 * 60 + 15
+    assert time_allowed(1, Decimal("1.01")) == 60  # 60.6 s: a started second is not given
+    for minutes, multiplier in [(25, "1.25"), (45, "1.5"), (7, "3.33")]:
+        seconds = time_allowed(minutes, Decimal(multiplier))
+        assert seconds is not None
+        deadline = attempt_deadline(
+            started_at=START, time_limit_minutes=minutes, time_multiplier=Decimal(multiplier)
+        )
+        assert deadline == START + timedelta(seconds=seconds)
+
+
+def test_a_time_allowed_in_words():
+    assert duration_words(15 * 60) == "15 minutes"
+    assert duration_words(31 * 60 + 15) == "31 minutes 15 seconds"
+    assert duration_words(61) == "1 minute 1 second"
+    assert duration_words(45) == "45 seconds"
+    assert duration_words(0) == "0 minutes"
 
 
 def test_a_window_close_cuts_short_only_a_learner_without_extra_time():

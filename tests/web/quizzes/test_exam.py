@@ -686,3 +686,96 @@ def test_instructors_can_edit_accommodations_in_the_admin(client, learner):
     client.force_login(make_user(is_staff=True, is_superuser=True))
     html = client.get(reverse("admin:quizzes_accommodation_changelist")).content.decode()
     assert learner.username in html
+
+
+# Kept promises ---------------------------------------------------------------------------------
+
+
+def test_a_submit_within_the_grace_counts_as_submitted_at_the_deadline_not_later(
+    client, learner, clock
+):
+    module, _, _ = make_bank(questions=2)
+    attempt = start_exam(client, make_exam(module, time_limit_minutes=10))
+    save(client, attempt, 1, right(attempt, 1))
+    clock.advance(minutes=10, seconds=3)
+    assert submit(client, attempt)["Location"] == attempt.result_url()
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.SUBMITTED
+    assert attempt.finished_at == attempt.deadline
+    submitted = attempt.events.get(kind=AttemptEvent.Kind.SUBMITTED)
+    assert submitted.at == attempt.deadline
+    assert submitted.detail["noticed_at"] == clock.now.isoformat()
+
+
+def test_a_double_click_on_start_opens_one_exam(client, learner, clock):
+    module, _, _ = make_bank(questions=3)
+    quiz = make_exam(module)
+    url = reverse("quizzes:quiz-start", kwargs={"module_slug": module.slug, "quiz_slug": quiz.slug})
+    first, second = client.post(url), client.post(url)
+    assert first.status_code == second.status_code == 302
+    attempt = Attempt.objects.get()
+    assert first["Location"] == second["Location"] == attempt.question_url(1)
+    assert attempt.events.filter(kind=AttemptEvent.Kind.STARTED).count() == 1
+    client.get(attempt.question_url(1))
+    assert not attempt.events.filter(kind=AttemptEvent.Kind.RESUMED).exists()
+
+
+def test_starting_again_after_the_deadline_closes_the_old_attempt_and_opens_a_new_one(
+    client, learner, clock
+):
+    module, _, _ = make_bank(questions=2)
+    quiz = make_exam(module, time_limit_minutes=10)
+    old = start_exam(client, quiz)
+    save(client, old, 1, right(old, 1))
+    clock.advance(minutes=30)
+    new = start_exam(client, quiz)
+    assert new.pk != old.pk
+    old.refresh_from_db()
+    assert old.status == AttemptStatus.EXPIRED
+    assert old.finished_at == old.deadline
+    assert old.score == 1
+    assert new.deadline == clock.now + timedelta(minutes=10)
+
+
+def test_clearing_an_answer_and_a_flag_leaves_the_question_unanswered(client, learner, clock):
+    module, _, _ = make_bank(questions=2)
+    attempt = start_exam(client, make_exam(module))
+    save(client, attempt, 1, ["b"], flag=True)
+    html = save(client, attempt, 1, []).content.decode()
+    assert "grid-cell--answered" not in html
+    assert "grid-cell--flagged" not in html
+    attempt.refresh_from_db()
+    assert attempt.answers == {}
+    assert attempt.flags == []
+    html = client.get(attempt.review_url()).content.decode()
+    assert "You have answered 0 of 2 questions" in html
+    assert "Flagged for review (0)" in html
+    client.force_login(make_instructor())
+    html = client.get(attempt.events_url()).content.decode()
+    assert "Question 1: cleared (version 2)" in html
+    assert "Question 1: flag removed" in html
+
+
+@pytest.mark.parametrize(
+    ("minutes", "multiplier", "words"),
+    [
+        (10, "1.5", "15 minutes"),
+        (25, "1.25", "31 minutes 15 seconds"),
+        (45, "1.5", "67 minutes 30 seconds"),
+        (1, "1.01", "1 minute"),
+    ],
+)
+def test_the_quiz_page_states_exactly_the_time_the_deadline_gives(
+    client, learner, clock, minutes, multiplier, words
+):
+    module, _, _ = make_bank(questions=1)
+    quiz = make_exam(module, time_limit_minutes=minutes)
+    make_accommodation(quiz, learner, time_multiplier=Decimal(multiplier))
+    html = client.get(quiz.get_absolute_url()).content.decode()
+    stated = re.search(r"you have (\d+) minutes?(?: (\d+) seconds?)? \(×", html)
+    assert stated, html
+    assert f"you have {words} (×{Decimal(multiplier):.2f})" in html
+    attempt = start_exam(client, quiz)
+    assert attempt.deadline is not None
+    given = attempt.deadline - attempt.started_at
+    assert given == timedelta(minutes=int(stated[1]), seconds=int(stated[2] or 0))

@@ -1,4 +1,4 @@
-"""Simultaneous saves and submits at one exam attempt, from threads with their own connections.
+"""Simultaneous starts, saves and submits at one exam, from threads with their own connections.
 
 PostgreSQL only: it runs the threads' transactions truly in parallel, which is where a lost
 update or a double grading would show. (SQLite serialises every write transaction.)
@@ -9,13 +9,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
 
 from quizzes import grading, services
-from quizzes.models import AttemptEvent, AttemptStatus
+from quizzes.models import Attempt, AttemptEvent, AttemptStatus
 from tests.factories import make_user
 from tests.quizzes_factories import make_bank, make_exam
 
@@ -112,3 +115,20 @@ def test_simultaneous_saves_and_submits_lose_no_answer_and_grade_once():
     accepted = len(keys) + sum(1 for s in saves if s.outcome is services.SaveOutcome.SAVED)
     assert events.filter(kind=AttemptEvent.Kind.ANSWERED).count() == accepted
     assert attempt.score == grading.grade(attempt.snapshot, attempt.answers).score
+
+
+def test_simultaneous_clicks_on_start_open_one_attempt_and_no_error():
+    module, _, _ = make_bank(questions=6)
+    quiz = make_exam(module)
+    user = make_user()
+    url = reverse("quizzes:quiz-start", kwargs={"module_slug": module.slug, "quiz_slug": quiz.slug})
+    clients = []
+    for _ in range(4):
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    responses = run_together([partial(client.post, url) for client in clients])
+    attempt = Attempt.objects.get(quiz=quiz, user=user)
+    assert [response.status_code for response in responses] == [302] * 4
+    assert {response["Location"] for response in responses} == {attempt.question_url(1)}
+    assert AttemptEvent.objects.filter(kind=AttemptEvent.Kind.STARTED).count() == 1

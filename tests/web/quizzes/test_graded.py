@@ -371,3 +371,62 @@ def test_partial_credit_recorded_at_start_applies_even_if_the_quiz_changes(clien
     assert attempt.score == 0.5  # one of two right choices, nothing wrong: (1 - 0) / 2
     other = services.start_attempt(quiz=quiz, user=make_user(), now=timezone.now())
     assert other.snapshot["partial_credit"] is False
+
+
+# Starting --------------------------------------------------------------------------------------
+
+
+def test_a_quiz_without_topics_draws_from_every_lesson_of_its_module(client, learner):
+    module, lessons, questions = make_bank(questions=4, lessons=2)
+    attempt = start(client, make_quiz(module, topics=[]))
+    assert {q["key"] for q in attempt.snapshot["questions"]} == {q.key for q in questions}
+    assert {q["topic"] for q in attempt.snapshot["questions"]} == {
+        lesson.slug for lesson in lessons
+    }
+
+
+def test_a_quiz_that_has_not_opened_says_when_it_opens_and_cannot_be_started(client, learner):
+    module, _, _ = make_bank(questions=2)
+    opens_at = timezone.now() + timedelta(days=1)
+    quiz = make_quiz(module, opens_at=opens_at)
+    expected = f"This quiz opens on {opens_at:%d %B %Y at %H:%M}."
+    html = client.get(quiz.get_absolute_url()).content.decode()
+    assert expected in html
+    assert "Start the quiz" not in html
+    response = client.post(quiz.get_absolute_url() + "start/", follow=True)
+    assert expected in response.content.decode()
+    assert not Attempt.objects.exists()
+
+
+def test_a_quiz_without_questions_cannot_be_started_and_says_so(client, learner):
+    module, _, _ = make_bank(questions=0)
+    quiz = make_quiz(module)
+    response = client.post(quiz.get_absolute_url() + "start/", follow=True)
+    assert response.redirect_chain == [(quiz.get_absolute_url(), 302)]
+    assert "This quiz has no questions yet." in response.content.decode()
+    assert not Attempt.objects.exists()
+
+
+def test_an_autosave_that_changes_nothing_records_nothing(client, learner):
+    module, _, _ = make_bank(questions=2)
+    attempt = start(client, make_quiz(module))
+    key = attempt.snapshot["questions"][0]["key"]
+    url = attempt.get_absolute_url() + "save/"
+    for _ in range(2):
+        assert client.post(url, {f"q-{key}": ["b"]}, **HTMX).status_code == 200
+    attempt.refresh_from_db()
+    assert attempt.answers == {key: ["b"]}
+    assert attempt.sequence == 1
+    assert attempt.events.filter(kind=AttemptEvent.Kind.ANSWERED).count() == 1
+
+
+def test_an_untimed_quiz_with_a_window_opens_its_review_when_the_window_closes(client, learner):
+    module, _, _ = make_bank(questions=2)
+    closes_at = timezone.now() + timedelta(hours=2)
+    quiz = make_quiz(module, review="after_close", closes_at=closes_at)
+    attempt = start(client, quiz)
+    client.post(submit_url(attempt), right_answers(attempt))
+    html = client.get(attempt.result_url()).content.decode()
+    local = timezone.localtime(closes_at)
+    assert f"opens when the quiz closes, on {local.day} {local:%b %Y, %H:%M}." in html
+    assert "Because-" not in html
