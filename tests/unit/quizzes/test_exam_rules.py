@@ -25,7 +25,7 @@ from quizzes.timing import (
     time_allowed,
     timer_state,
 )
-from tests.unit.quizzes.test_snapshot import pool
+from tests.unit.quizzes.builders import pool
 
 START = datetime(2030, 1, 15, 10, 0, tzinfo=UTC)
 

@@ -12,41 +12,13 @@ from hypothesis import strategies as st
 
 from quizzes.grading import answer_problem, grade, passes, score_question
 from quizzes.snapshot import (
-    ChoiceSnapshot,
     QuestionSnapshot,
     Snapshot,
     Topic,
     build_snapshot,
     shuffle_choices,
 )
-
-
-def choice(key: str, *, correct: bool = False, locked: bool = False) -> ChoiceSnapshot:
-    return ChoiceSnapshot(
-        key=key,
-        text_html=f"Text {key}",
-        correct=correct,
-        explanation_html=f"Because {key}",
-        misconception="",
-        locked=locked,
-    )
-
-
-def question(
-    key: str = "q", *, right: str = "a", keys: str = "abcd", topic: str = "t1"
-) -> QuestionSnapshot:
-    """Return a question; `right` lists its correct keys (more than one: multiple response)."""
-    return QuestionSnapshot(
-        key=key,
-        kind="multiple" if len(right) > 1 else "single",
-        pick=len(right),
-        topic=topic,
-        topic_title=topic.upper(),
-        stem_html=f"Stem {key}",
-        explanation_html="General",
-        scenario_slug="",
-        choices=[choice(k, correct=k in right) for k in keys],
-    )
+from tests.unit.quizzes.builders import question
 
 
 def snapshot(*questions: QuestionSnapshot, partial: bool = False, pass_mark: int = 70) -> Snapshot:

@@ -10,22 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizzes.snapshot import (
-    QuestionSnapshot,
     Topic,
     allocate,
     build_snapshot,
     draw_questions,
     shuffle_choices,
 )
-from tests.unit.quizzes.test_grading import choice, question
-
-
-def pool(per_topic: dict[str, int]) -> list[QuestionSnapshot]:
-    return [
-        question(f"{topic}-{i}", topic=topic)
-        for topic, count in per_topic.items()
-        for i in range(count)
-    ]
+from tests.unit.quizzes.builders import choice, pool
 
 
 def test_allocate_shares_questions_by_weight():

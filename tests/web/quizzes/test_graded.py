@@ -12,10 +12,17 @@ from django.utils import timezone
 
 from quizzes import services
 from quizzes.grading import grade
-from quizzes.models import Attempt, AttemptEvent, AttemptStatus, Choice, Question, Quiz
+from quizzes.models import Attempt, AttemptEvent, AttemptStatus, Choice, Question
 from tests.factories import make_user
 from tests.quizzes_factories import make_bank, make_question, make_quiz
-from tests.web.quizzes.test_practice import assert_no_answers_in
+from tests.web.quizzes.helpers import (
+    assert_no_answers_in,
+    main_of,
+    right_answers,
+    start,
+    submit_url,
+    wrong_answers,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,40 +34,6 @@ def learner(client):
     user = make_user()
     client.force_login(user)
     return user
-
-
-def start(client: Client, quiz: Quiz) -> Attempt:
-    url = reverse(
-        "quizzes:quiz-start", kwargs={"module_slug": quiz.module.slug, "quiz_slug": quiz.slug}
-    )
-    response = client.post(url)
-    assert response.status_code == 302
-    attempt = Attempt.objects.get(quiz=quiz, status=AttemptStatus.IN_PROGRESS)
-    assert response["Location"] == attempt.get_absolute_url()
-    return attempt
-
-
-def submit_url(attempt: Attempt) -> str:
-    return attempt.get_absolute_url() + "submit/"
-
-
-def right_answers(attempt: Attempt) -> dict[str, list[str]]:
-    return {
-        f"q-{q['key']}": [c["key"] for c in q["choices"] if c["correct"]]
-        for q in attempt.snapshot["questions"]
-    }
-
-
-def wrong_answers(attempt: Attempt) -> dict[str, list[str]]:
-    return {
-        f"q-{q['key']}": [c["key"] for c in q["choices"] if not c["correct"]][: q["pick"]]
-        for q in attempt.snapshot["questions"]
-    }
-
-
-def main_of(html: str) -> str:
-    """Return the page's <main> element (the rest holds a fresh CSRF token on every request)."""
-    return html[html.index("<main") : html.index("</main>")]
 
 
 def test_graded_quizzes_need_a_login(client):

@@ -9,8 +9,7 @@ from course.models import Module
 from quizzes.models import QuizKind
 from tests.factories import make_user
 from tests.quizzes_factories import make_bank, make_quiz
-from tests.web.quizzes.test_graded import right_answers, start, submit_url, wrong_answers
-from tests.web.quizzes.test_practice import answer
+from tests.web.quizzes.helpers import answer, right_answers, start, submit_url, wrong_answers
 
 pytestmark = pytest.mark.django_db
 

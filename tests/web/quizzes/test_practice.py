@@ -3,57 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from course.models import Lesson
-from quizzes.models import PracticeAnswer, Question
+from quizzes.models import PracticeAnswer
 from quizzes.practice import SESSION_KEY
 from tests.factories import PASSWORD, make_user
 from tests.quizzes_factories import make_bank, make_question
+from tests.web.quizzes.helpers import answer, assert_no_answers_in, practice_url
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def practice_url(lesson: Lesson) -> str:
-    return reverse(
-        "quizzes:practice-lesson",
-        kwargs={"module_slug": lesson.module.slug, "lesson_slug": lesson.slug},
-    )
-
-
-def answer(
-    client: Client,
-    lesson: Lesson | None,
-    question: Question,
-    chosen: list[str],
-    *,
-    htmx: bool = False,
-    seed: int = 7,
-    **extra: str,
-) -> Any:
-    assert lesson is not None
-    data = {"question": question.key, "seed": seed, "choice": chosen, **extra}
-    if htmx:
-        return client.post(practice_url(lesson), data, headers={"HX-Request": "true"})
-    return client.post(practice_url(lesson), data)
-
-
-def assert_no_answers_in(html: str, questions: Iterable[Question]) -> None:
-    """Nothing in the page (text, attributes, scripts) says which choice is right, or why."""
-    assert "correct" not in html.lower()
-    assert "Because-" not in html
-    assert "Why-" not in html
-    for question in questions:
-        assert question.explanation_html not in html
-        for choice in question.choices.all():
-            assert choice.explanation_html not in html
 
 
 def test_the_lesson_practice_url_is_the_one_lessons_link_to():
