@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import xml.etree.ElementTree as ET
 from functools import cache
@@ -10,11 +11,13 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 
+from course.lab.core import timeline as timeline_package
 from course.lab.core.event_log import build_log, is_error
 from course.lab.core.timeline import (
     AGGREGATED,
     DETAILED,
     EMPTY,
+    Bar,
     Lane,
     Timeline,
     build_timeline,
@@ -203,6 +206,56 @@ def test_detailed_timeline_is_at_least_960_units_wide_and_grows_with_busy_lanes(
     assert small.width >= 960
     assert busy.width > small.width
     assert busy.width <= 4000
+
+
+def throttled_requests(*times: int) -> Timeline:
+    """Draw requests that are all throttled: each is an arrival and a 429 in the source lane."""
+    events = [{"AtMs": time} for time in times]
+    scenario = {"Function": {"ReservedConcurrentExecutions": 0}, "Traffic": {"Events": events}}
+    return build_timeline(simulate(Scenario.from_dict(scenario)))
+
+
+def source_markers(timeline: Timeline) -> list[Bar]:
+    lane = next(lane for lane in timeline.lanes if lane.key.startswith("source-"))
+    return list(lane.markers)
+
+
+MERGE_UNITS = 5.0  # markers closer than this (SVG units) in one lane are drawn as one group
+
+
+def test_markers_closer_than_the_merge_distance_are_drawn_as_one_group() -> None:
+    first, last = 10_000, 80_000  # the last request fixes the axis span
+    reference = throttled_requests(first, last)
+    units_per_ms = (reference.plot_right - reference.plot_left) / (
+        reference.end_ms - reference.start_ms
+    )
+    # The gap in ms that puts two markers exactly MERGE_UNITS units apart on this axis.
+    at_distance = round(MERGE_UNITS / units_per_ms)
+
+    apart = throttled_requests(first, first + at_distance, last)
+    markers = source_markers(apart)
+    assert [marker.count for marker in markers] == [2, 2, 2], "not closer: drawn separately"
+    assert markers[1].x - markers[0].x == MERGE_UNITS, "the two requests sit exactly that far"
+
+    inside = throttled_requests(first, first + at_distance - 1, last)
+    assert (at_distance - 1) * units_per_ms < MERGE_UNITS
+    markers = source_markers(inside)
+    assert [marker.count for marker in markers] == [4, 2], "closer: one group of both requests"
+    assert "also here" in markers[0].title
+
+
+def test_timeline_modules_depend_downward_only() -> None:
+    """Each module of the timeline package imports only siblings listed before it."""
+    package = Path(timeline_package.__file__).parent
+    order = ["shapes", "axis", "style", "aggregated", "detailed", "__init__"]
+    assert sorted(order) == sorted(path.stem for path in package.glob("*.py"))
+    for position, name in enumerate(order):
+        tree = ast.parse((package / f"{name}.py").read_text())
+        siblings = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                siblings |= {node.module} if node.module else {alias.name for alias in node.names}
+        assert siblings <= set(order[:position]), f"{name} imports {siblings}"
 
 
 # --- the axis ---------------------------------------------------------------------------------
