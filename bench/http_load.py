@@ -155,7 +155,7 @@ def prepare(env: dict[str, str]) -> None:
         ["migrate", "--noinput"],
         ["collectstatic", "--noinput"],
         ["loadcourse", "content/"],
-        ["seed_demo"],
+        ["seed_demo", "--force"],  # a local benchmark server, not a deployment
     ):
         subprocess.run(
             [python, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True

@@ -4,10 +4,12 @@ The README's "Configuration" table lists every variable read here.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets generic classes such as ModelAdmin[Model] be subscripted at run time (typing only).
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "axes",
     "course",
     "course.lab",  # before quizzes: the Instructors group is built once both exist
     "quizzes",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the 429 page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,6 +127,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes, attempts kept in the database): after THROTTLE_LOGIN_FAILURES
+# failed logins for one username, or from one IP address, that username or address is refused
+# for THROTTLE_COOLOFF_MINUTES, on the site's login and the admin's alike. A success clears the
+# count. Sign-up and password-reset mails are throttled per IP and per address through the cache
+# (course/accounts/throttle.py). README "Security" documents the policy.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_THROTTLE_LOGIN_FAILURES", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_THROTTLE_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "course.accounts.throttle.client_ip"
+# Proxies in front of the app that append to X-Forwarded-For (0: trust REMOTE_ADDR only).
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+THROTTLE_SIGNUPS_PER_HOUR = int(os.environ.get("DJANGO_THROTTLE_SIGNUPS_PER_HOUR", "10"))
+THROTTLE_RESETS_PER_HOUR = int(os.environ.get("DJANGO_THROTTLE_RESETS_PER_HOUR", "5"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "course:module-list"
 
@@ -162,6 +188,20 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", default=False)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp). Nothing inline and nothing from another
+# origin: no template has a <script> body, a style= attribute or an on* handler, htmx's indicator
+# styles live in site.css, so a script planted in lesson HTML would not run (README "Security").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+if CSP_REPORT_URI := os.environ.get("DJANGO_CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [CSP_REPORT_URI]
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a promise to browser vendors that only the site's owner can make.
     "security.W021",

@@ -7,9 +7,18 @@ from django.db.models import Q
 
 from .models import User
 
-# Instructors author content and read learners' results: every permission on these apps' models.
+# Instructors author content and read learners' results: every permission on these apps' models,
+# except that learners' own records (accounts, progress, attempts and their append-only event
+# log, practice answers, met challenges) are view-only to them.
 INSTRUCTOR_APPS = ("course", "lab", "quizzes")
-LEARNER_DATA_MODELS = ("user",)
+LEARNER_DATA_MODELS = (
+    "user",
+    "lessonprogress",
+    "challengecompletion",
+    "attempt",
+    "attemptevent",
+    "practiceanswer",
+)
 
 
 def ensure_instructors_group() -> Group:

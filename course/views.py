@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from . import progress
 from .forms import LessonCompleteForm, SearchForm
@@ -14,7 +15,7 @@ from .models import Lesson, Module
 from .types import HtmxHttpRequest
 
 
-@require_GET
+@require_safe
 def module_list(request: HtmxHttpRequest) -> HttpResponse:
     modules = list(Module.objects.published())
     lessons = list(Lesson.objects.published().values_list("pk", "module_id"))
@@ -46,7 +47,7 @@ def module_list(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def module_detail(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
     module = get_object_or_404(Module.objects.published(), slug=module_slug)
     lessons = list(module.lessons.published().order_by("order"))
@@ -94,7 +95,7 @@ def _lesson_context(
     }
 
 
-@require_GET
+@require_safe
 def lesson_detail(request: HtmxHttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     context = _lesson_context(request, module_slug, lesson_slug)
     lesson = context["lesson"]
@@ -105,7 +106,7 @@ def lesson_detail(request: HtmxHttpRequest, module_slug: str, lesson_slug: str) 
     return render(request, "course/lesson_detail.html", context)
 
 
-@require_GET
+@require_safe
 def lesson_print(request: HtmxHttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     context = _lesson_context(request, module_slug, lesson_slug)
     return render(request, "course/lesson_print.html", context)
@@ -133,7 +134,8 @@ def lesson_complete(request: HtmxHttpRequest, module_slug: str, lesson_slug: str
     return redirect(lesson)
 
 
-@require_GET
+@require_safe
+@vary_on_headers("HX-Request")
 def search(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results: list[Lesson] = []
@@ -145,7 +147,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "results": results})
 
 
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> HttpResponse:
     """Answer a load balancer's health check (and the benchmarks' trivial baseline)."""
     return HttpResponse("ok", content_type="text/plain")

@@ -63,3 +63,6 @@ class AttemptAdmin(admin.ModelAdmin[Attempt]):
 
     def has_change_permission(self, request: HttpRequest, obj: Attempt | None = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Attempt | None = None) -> bool:
+        return False  # the attempt and its event log are the record of an exam: append-only

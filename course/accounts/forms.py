@@ -12,6 +12,8 @@ class SignUpForm(UserCreationForm[User]):
     email = forms.EmailField(
         required=True, help_text="Used only to reset your password.", label="Email address"
     )
+    # No "this address is taken" error: it would tell anyone which addresses have an account.
+    # The address's existing owner gets a notice instead (see services.notify_address_owners).
 
     class Meta(UserCreationForm.Meta):  # type: ignore[name-defined,misc]
         model = User
@@ -19,6 +21,4 @@ class SignUpForm(UserCreationForm[User]):
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists.")
         return email

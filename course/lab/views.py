@@ -10,7 +10,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
@@ -27,7 +27,7 @@ PREVIOUS_RUNS_KEY = "lab_previous_runs"
 RUN_CACHE_SECONDS = 24 * 3600
 
 
-@require_GET
+@require_safe
 def sandbox_gallery(request: HtmxHttpRequest) -> HttpResponse:
     presets = ScenarioPreset.objects.published().select_related("module").defer("scenario", "knobs")
     lessons = (
@@ -76,7 +76,7 @@ def _previous_metrics(
     return previous
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> HttpResponse:
     preset = get_object_or_404(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from course.models import User
 from course.roles import ensure_instructors_group
@@ -16,7 +17,19 @@ DEMO_ACCOUNTS = (
 class Command(BaseCommand):
     help = __doc__
 
-    def handle(self, *args: object, **options: object) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Create them even without DJANGO_DEBUG (their passwords are published).",
+        )
+
+    def handle(self, *args: object, force: bool, **options: object) -> None:
+        if not (settings.DEBUG or force):
+            raise CommandError(
+                "The demo accounts have published passwords (one is staff), so seed_demo runs "
+                "only with DJANGO_DEBUG=1. Add --force to create them anyway."
+            )
         instructors = ensure_instructors_group()
         for username, email, password, is_instructor in DEMO_ACCOUNTS:
             user, _ = User.objects.get_or_create(username=username, defaults={"email": email})
