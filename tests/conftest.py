@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+from tests.helpers.course import CONTENT_DIR, CourseSnapshot
+
+__all__ = ["CONTENT_DIR"]  # for modules not yet moved to tests.helpers.course
+
+
+@pytest.fixture(scope="session")
+def _course_snapshot(django_db_setup, django_db_blocker) -> CourseSnapshot:
+    """Parse and load the real course once per session (rolled back, rows kept)."""
+    with django_db_blocker.unblock():
+        return CourseSnapshot.capture(CONTENT_DIR)
 
 
 @pytest.fixture
-def course_content(db):
-    """Load the real course content into the test database."""
-    from course.loading import load_course
-
-    return load_course(CONTENT_DIR)
+def course_content(db, _course_snapshot):
+    """The real course content in the test database, as `load_course(CONTENT_DIR)` writes it."""
+    return _course_snapshot.restore()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from course.lab.models import ScenarioPreset
 from course.models import Lesson, LessonProgress, Module
-from quizzes.models import Question
+from quizzes.models import Choice, Question, Quiz
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,23 @@ def load(path: Path) -> str:
     return out.getvalue()
 
 
+def course_rows() -> dict[str, list[dict[str, object]]]:
+    """Every row a course load writes, without `updated_at` stamps and choice ids (a load
+    replaces a question's choices)."""
+    tables = {
+        model: model.objects.order_by("pk").values()
+        for model in (Module, Lesson, ScenarioPreset, Question, Quiz)
+    } | {Choice: Choice.objects.order_by("question", "key").values()}
+    return {
+        model.__name__: [
+            {name: value for name, value in row.items() if name != "updated_at"}
+            | ({"id": None} if model is Choice else {})
+            for row in rows
+        ]
+        for model, rows in tables.items()
+    }
+
+
 def test_loading_the_course_reports_what_it_wrote(content):
     report = load(content)
     assert "13 lessons" in report
@@ -48,8 +65,14 @@ def test_loading_twice_changes_nothing(content):
     assert list(Lesson.objects.values_list("pk", "slug", "html", "checksum")) == before
 
 
-def test_a_broken_file_is_reported_with_file_and_line_and_changes_nothing(content):
-    load(content)
+def test_the_course_content_fixture_holds_exactly_what_a_load_writes(course_content, content):
+    before = course_rows()
+    report = load(content)
+    assert course_rows() == before
+    assert str(course_content) in report
+
+
+def test_a_broken_file_is_reported_with_file_and_line_and_changes_nothing(course_content, content):
     before = list(Lesson.objects.values_list("pk", "title", "html"))
     lesson = content / LESSONS / "03-function-code.md"
     text = lesson.read_text()
@@ -67,8 +90,7 @@ def test_a_broken_file_is_reported_with_file_and_line_and_changes_nothing(conten
     assert list(Lesson.objects.values_list("pk", "title", "html")) == before
 
 
-def test_a_changed_lesson_updates_in_place(content):
-    load(content)
+def test_a_changed_lesson_updates_in_place(course_content, content):
     lesson = Lesson.objects.get(slug="streams")
     path = content / LESSONS / "11-streams.md"
     path.write_text(path.read_text() + "\n\nA brand new closing paragraph.\n")
@@ -78,8 +100,9 @@ def test_a_changed_lesson_updates_in_place(content):
     assert "A brand new closing paragraph." in updated.html
 
 
-def test_a_removed_lesson_stops_showing_and_progress_elsewhere_is_kept(content, client):
-    load(content)
+def test_a_removed_lesson_stops_showing_and_progress_elsewhere_is_kept(
+    course_content, content, client
+):
     user = make_user()
     kept = Lesson.objects.get(slug="function-code")
     removed = Lesson.objects.get(slug="developing-with-kiro")

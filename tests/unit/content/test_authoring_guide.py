@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .conftest import parse, write_module
+from .helpers import parse, write_module
 
 GUIDE = Path(__file__).resolve().parents[3] / "docs" / "authoring.md"
 EXAMPLE_RE = re.compile(r"`content/demo-module/([^`]+)`:\n\n(`{3,})\w*\n(.*?)\n\2\n", re.DOTALL)

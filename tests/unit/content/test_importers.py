@@ -8,7 +8,7 @@ import yaml
 
 from course.content.importers import EXPLANATION_PLACEHOLDER, dump_yaml, import_aiken, import_gift
 
-from .conftest import module_files, parse, problems, write_module
+from .helpers import module_files, parse, problems, write_module
 
 GIFT = textwrap.dedent(
     """\

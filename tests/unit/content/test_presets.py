@@ -6,7 +6,7 @@ import pytest
 
 from course.content import ContentError, parse_course
 
-from .conftest import PRESET, module_files, write_module
+from .helpers import PRESET, module_files, write_module
 
 
 def test_engine_error_becomes_a_problem_at_the_field_line(tmp_path):
@@ -34,10 +34,7 @@ def test_scenario_check_can_be_skipped_for_fast_parsing(tmp_path):
 
 
 def test_preset_keeps_knobs_and_challenge_as_written(tmp_path):
-    text = (
-        PRESET
-        + "knobs: [memory]\nchallenge:\n  checks:\n    - {metric: cold_starts, max: 1}\n"
-    )
+    text = PRESET + "knobs: [memory]\nchallenge:\n  checks:\n    - {metric: cold_starts, max: 1}\n"
     course = parse_course(
         write_module(tmp_path, module_files({"scenarios/cold-then-warm.yaml": text}))
     )

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from course.content import ContentError, Problem, parse_course, render_markdown
 
-from .conftest import lesson, module_files, write_module
+from .helpers import lesson, module_files, write_module
 
 LINES = st.sampled_from(
     [

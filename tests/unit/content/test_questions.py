@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from .conftest import module_files, parse, problems, write_module
+from .helpers import module_files, parse, problems, write_module
 
 
 def bank(question: str) -> dict[str, str]:

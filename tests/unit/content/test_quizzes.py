@@ -6,7 +6,7 @@ import pytest
 
 from course.content import QuizTopic
 
-from .conftest import module_files, parse, problems, write_module
+from .helpers import module_files, parse, problems, write_module
 
 EXAM = """\
 quizzes:

@@ -6,7 +6,7 @@ import pytest
 
 from course.content import ContentError, parse_course, parse_module
 
-from .conftest import PRESET, lesson, module_files, parse, problems, write_module
+from .helpers import PRESET, lesson, module_files, parse, problems, write_module
 
 
 def test_valid_module_parses_into_sources(tmp_path):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from course.loading import load_course
 from course.models import Module
 from quizzes.models import Choice, Question, Quiz
-from tests.helpers.course import CONTENT_DIR
 from tests.factories import make_user
+from tests.helpers.course import CONTENT_DIR
 from tests.web.quizzes.helpers import main_of, right_answers, start, submit_url
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Build small content trees in a temporary folder."""
+"""Build small content trees in a temporary folder (helpers for tests/unit/content)."""
 
 from __future__ import annotations
 
