@@ -51,6 +51,17 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { enhanceTabs(document); });
+  // Print buttons (the exam receipt) are hidden until this script can make them work.
+  function enhancePrint(root) {
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    enhanceTabs(document);
+    enhancePrint(document);
+  });
   document.addEventListener("htmx:afterSettle", function (event) { enhanceTabs(event.target); });
 })();
