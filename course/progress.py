@@ -1,7 +1,9 @@
 """Reading progress: saved for signed-in learners, kept in the session for anonymous readers.
 
 An anonymous reader's progress lives in the session under ``SESSION_KEY`` and is merged into
-the account when they sign up or log in, so nothing read before signing up is lost.
+the account when they sign up or log in, so nothing read before signing up is lost. Reading
+alone never creates a session (a crawler or a first visit writes nothing): the first write
+action (marking a lesson complete) does, and from then on visits are remembered too.
 """
 
 from __future__ import annotations
@@ -113,6 +115,8 @@ def record_visit(*, user: User | Any, session: SessionBase, lesson: Lesson, now:
                 user=user, lesson=lesson, defaults={"first_seen_at": now, "last_seen_at": now}
             )
         return
+    if session.session_key is None:
+        return  # a reader who has written nothing yet: reading alone creates no session
     state = _session_state(session)
     if lesson.pk in state["seen"] and state["last"] == lesson.pk:
         return  # nothing new: don't write the session on a re-read

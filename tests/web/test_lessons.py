@@ -142,7 +142,24 @@ def test_re_reading_a_lesson_anonymously_does_not_write_the_session(
     client, module_with_lessons, django_assert_num_queries
 ):
     _, lessons = module_with_lessons
+    client.post(complete_url(lessons[0]), {"complete": "on"})  # the visitor now has a session
     client.get(lesson_url(lessons[0]))
     # session read, lesson, its siblings: no session write the second time
     with django_assert_num_queries(3):
         assert client.get(lesson_url(lessons[0])).status_code == 200
+
+
+def test_reading_without_a_session_creates_none(client, module_with_lessons):
+    from django.contrib.sessions.models import Session
+
+    module, lessons = module_with_lessons
+    for url in (
+        reverse("course:module-list"),
+        module.get_absolute_url(),
+        lesson_url(lessons[0]),
+        lesson_url(lessons[1]),
+        reverse("course:search") + "?q=lesson",
+    ):
+        assert client.get(url).status_code == 200
+    assert Session.objects.count() == 0
+    assert "sessionid" not in client.cookies
