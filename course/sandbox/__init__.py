@@ -4,6 +4,7 @@ from course.sandbox import Scenario, simulate
 result = simulate(Scenario.from_dict({"Traffic": {"Events": [{"AtMs": 0}]}}))
 """
 
+from . import limits
 from .engine import Result, simulate
 from .errors import ScenarioError
 from .files import load_scenario_file
@@ -18,6 +19,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "TraceEvent",
+    "limits",
     "load_scenario_file",
     "simulate",
 ]

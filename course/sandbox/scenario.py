@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import limits
 from .errors import ScenarioError
 from .fields import Fields, check_int, ids
 
@@ -350,26 +351,28 @@ def _parse(data: Mapping[str, Any]) -> Scenario:
 
 
 def _code(fields: Fields) -> Code:
-    init_ms = fields.integer("InitDurationMs", 200, 0, 900_000, "simulator input")
+    init_ms = fields.integer("InitDurationMs", 200, *limits.CODE_MS, "simulator input")
     duration = _duration(fields)
     cpu_bound = fields.flag("CpuBound", False)
     threads = fields.integer("Threads", 1, 1, 6, "§2 [D53]: at most 6 vCPUs")
     setup = fields.sub("Setup")
     placement = setup.choice("Placement", "outside", ("outside", "inside"), "simulator input")
-    setup_ms = setup.integer("DurationMs", 0, 0, 900_000, "simulator input")
+    setup_ms = setup.integer("DurationMs", 0, *limits.CODE_MS, "simulator input")
     setup.done()
     tmp_cache = None
     if fields.has("TmpCache"):
         tmp = fields.sub("TmpCache")
         tmp_cache = TmpCache(
-            miss_ms=tmp.integer("MissMs", 300, 0, 900_000, "simulator input"),
-            hit_ms=tmp.integer("HitMs", 5, 0, 900_000, "simulator input"),
+            miss_ms=tmp.integer("MissMs", 300, *limits.CODE_MS, "simulator input"),
+            hit_ms=tmp.integer("HitMs", 5, *limits.CODE_MS, "simulator input"),
         )
         tmp.done()
     else:
         fields.used.add("TmpCache")
     extensions = fields.choice("Extensions", "none", ("none", "internal", "external"), "§1 [D2]")
-    extension_shutdown_ms = fields.integer("ExtensionShutdownMs", 0, 0, 60_000, "simulator input")
+    extension_shutdown_ms = fields.integer(
+        "ExtensionShutdownMs", 0, *limits.EXTENSION_SHUTDOWN_MS, "simulator input"
+    )
     fields.done()
     return Code(
         init_ms=init_ms,
@@ -390,7 +393,7 @@ def _duration(fields: Fields) -> Duration:
     if raw is None:
         return Duration()
     if not isinstance(raw, Mapping):
-        return Duration("fixed", check_int(raw, path, 0, 900_000, "simulator input"))
+        return Duration("fixed", check_int(raw, path, *limits.CODE_MS, "simulator input"))
     sub = Fields(raw, path)
     kind = sub.choice(
         "Distribution", "fixed", ("fixed", "exponential", "lognormal"), "simulator input"
@@ -413,10 +416,17 @@ def _merge(base: object, override: object) -> object:
 
 def _account(fields: Fields) -> Account:
     quota = fields.integer(
-        "ConcurrentExecutions", 1_000, 1, 1_000_000, "§3 [D4][D12]: default 1,000"
+        "ConcurrentExecutions",
+        limits.DEFAULT_ACCOUNT_CONCURRENCY,
+        *limits.ACCOUNT_CONCURRENCY,
+        "§3 [D4][D12]: default 1,000",
     )
     minimum = fields.integer(
-        "UnreservedConcurrencyMinimum", min(100, quota), 0, quota, "§3 [D13a][D51]"
+        "UnreservedConcurrencyMinimum",
+        min(limits.DEFAULT_UNRESERVED_MINIMUM, quota),
+        0,
+        quota,
+        "§3 [D13a][D51]",
     )
     rule = fields.choice("ScalingRule", "current", ("current", "legacy"), "§3 [D11][D15]")
     burst = fields.integer("LegacyBurst", 3_000, 500, 3_000, "§3 [D15]: 500, 1,000 or 3,000")
@@ -430,8 +440,10 @@ def _account(fields: Fields) -> Account:
 
 def _function(fields: Fields, code_raw: object, account: Account) -> Function:
     name = fields.text("FunctionName", "my-function")
-    memory = fields.integer("MemorySize", 128, 128, 10_240, "§2 [D5]: 1-MB steps", extra=" MB")
-    timeout = fields.integer("Timeout", 3, 1, 900, "§2 [D6]", extra=" s")
+    memory = fields.integer(
+        "MemorySize", 128, *limits.MEMORY_MB, "§2 [D5]: 1-MB steps", extra=" MB"
+    )
+    timeout = fields.integer("Timeout", 3, *limits.TIMEOUT_S, "§2 [D6]", extra=" s")
     storage = fields.sub("EphemeralStorage")
     ephemeral = storage.integer("Size", 512, 512, 10_240, "§1 [D4]", extra=" MB")
     storage.done()
@@ -441,19 +453,23 @@ def _function(fields: Fields, code_raw: object, account: Account) -> Function:
             fields.at("Architectures"),
             f"{arch_list!r} is not allowed; use [x86_64] or [arm64] (§2 [D9])",
         )
-    reserved_max = account.concurrent_executions - account.unreserved_minimum
+    reserved_limits = limits.reserved_range(
+        account.concurrent_executions, account.unreserved_minimum
+    )
+    reserved_max = reserved_limits.high
     reserved = fields.optional_integer(
         "ReservedConcurrentExecutions",
-        0,
-        reserved_max,
+        *reserved_limits,
         "§3 [D13a]: up to the account quota minus the unreserved minimum",
     )
     dlq = fields.sub("DeadLetterConfig")
     dead_letter = dlq.optional_text("TargetArn")
     dlq.done()
     invoke = fields.sub("EventInvokeConfig")
-    retries = invoke.integer("MaximumRetryAttempts", 2, 0, 2, "§6 [D25][D27]")
-    max_age = invoke.integer("MaximumEventAgeInSeconds", 21_600, 60, 21_600, "§6 [D27]", extra=" s")
+    retries = invoke.integer("MaximumRetryAttempts", 2, *limits.ASYNC_RETRIES, "§6 [D25][D27]")
+    max_age = invoke.integer(
+        "MaximumEventAgeInSeconds", 21_600, *limits.MAX_EVENT_AGE_S, "§6 [D27]", extra=" s"
+    )
     on_success, on_failure = _destinations(invoke.sub("DestinationConfig"), allow_success=True)
     invoke.done()
 
@@ -464,10 +480,10 @@ def _function(fields: Fields, code_raw: object, account: Account) -> Function:
         path = raw.path
         if key == LATEST or not key.isdigit():
             raise ScenarioError(path, f"'{key}' is not a published version number (§4 [D17])")
-        v_memory = raw.integer("MemorySize", memory, 128, 10_240, "§2 [D5]", extra=" MB")
-        v_timeout = raw.integer("Timeout", timeout, 1, 900, "§2 [D6]", extra=" s")
+        v_memory = raw.integer("MemorySize", memory, *limits.MEMORY_MB, "§2 [D5]", extra=" MB")
+        v_timeout = raw.integer("Timeout", timeout, *limits.TIMEOUT_S, "§2 [D6]", extra=" s")
         v_code = _code(Fields(_merge(code_raw or {}, raw.raw("Code") or {}), f"{path}.Code"))
-        pc = raw.integer("ProvisionedConcurrentExecutions", 0, 0, 100_000, "§3 [D14a]")
+        pc = raw.integer("ProvisionedConcurrentExecutions", 0, *limits.PROVISIONED, "§3 [D14a]")
         raw.raw("Description")
         raw.done()
         versions.append(Version(key, v_memory, v_timeout, v_code, pc))
@@ -479,7 +495,7 @@ def _function(fields: Fields, code_raw: object, account: Account) -> Function:
         raw = raw_aliases.sub(key)
         target, extra_version, extra_weight = _routing(raw, known)
         shifts = _shifts(raw, known)
-        pc = raw.integer("ProvisionedConcurrentExecutions", 0, 0, 100_000, "§3 [D14a]")
+        pc = raw.integer("ProvisionedConcurrentExecutions", 0, *limits.PROVISIONED, "§3 [D14a]")
         if pc and (extra_version is not None or shifts):
             raise ScenarioError(
                 raw.at("ProvisionedConcurrentExecutions"),
@@ -550,7 +566,7 @@ def _routing(raw: Fields, known: set[str]) -> tuple[str, str | None, float]:
                 weights.at(wkey), "the additional version must differ from FunctionVersion"
             )
         extra_version = wkey
-        extra_weight = weights.number(wkey, 0.0, 0.0, 1.0, "§4 [D18b]")
+        extra_weight = weights.number(wkey, 0.0, *limits.ROUTING_WEIGHT, "§4 [D18b]")
     weights.done()
     routing.done()
     return target, extra_version, extra_weight
@@ -600,8 +616,7 @@ def _environment(fields: Fields) -> Environment:
     idle = fields.integer(
         "IdleLifetimeSeconds",
         600,
-        1,
-        86_400,
+        *limits.IDLE_LIFETIME_S,
         "§1 [D3][D44][D46]: not documented by AWS; 10 min as in LocalStack",
         extra=" s",
     )
@@ -632,14 +647,14 @@ def _source(fields: Fields, function: Function) -> Source:
 def _queue(fields: Fields) -> Queue:
     fifo = fields.flag("FifoQueue", False)
     visibility = fields.integer(
-        "VisibilityTimeout", 30, 0, 43_200, "SQS queue attribute", extra=" s"
+        "VisibilityTimeout", 30, *limits.VISIBILITY_TIMEOUT_S, "SQS queue attribute", extra=" s"
     )
     retention = fields.integer(
         "MessageRetentionPeriod", 345_600, 60, 1_209_600, "SQS queue attribute", extra=" s"
     )
     redrive = fields.sub("RedrivePolicy")
     max_receive = redrive.optional_integer(
-        "maxReceiveCount", 1, 1_000, "§7 [D30a]: AWS advises ≥ 5"
+        "maxReceiveCount", *limits.MAX_RECEIVE_COUNT, "§7 [D30a]: AWS advises ≥ 5"
     )
     redrive.raw("deadLetterTargetArn")
     redrive.done()
@@ -648,9 +663,13 @@ def _queue(fields: Fields) -> Queue:
 
 
 def _sqs_mapping(fields: Fields, queue: Queue) -> Mapping_:
-    high = 10 if queue.fifo else 10_000
-    batch = fields.integer("BatchSize", 10, 1, high, "§7 [D30a][D35]: FIFO max 10, standard 10,000")
-    window = fields.integer("MaximumBatchingWindowInSeconds", 0, 0, 300, "§7 [D30a]", extra=" s")
+    high = 10 if queue.fifo else limits.BATCH_SIZE.high
+    batch = fields.integer(
+        "BatchSize", 10, limits.BATCH_SIZE.low, high, "§7 [D30a][D35]: FIFO max 10, standard 10,000"
+    )
+    window = fields.integer(
+        "MaximumBatchingWindowInSeconds", 0, *limits.BATCHING_WINDOW_S, "§7 [D30a]", extra=" s"
+    )
     if batch > 10 and window < 1:
         raise ScenarioError(
             fields.at("MaximumBatchingWindowInSeconds"),
@@ -658,7 +677,7 @@ def _sqs_mapping(fields: Fields, queue: Queue) -> Mapping_:
         )
     report = _response_types(fields)
     scaling = fields.sub("ScalingConfig")
-    max_conc = scaling.optional_integer("MaximumConcurrency", 2, 1_000, "§7 [D33]")
+    max_conc = scaling.optional_integer("MaximumConcurrency", *limits.MAX_CONCURRENCY, "§7 [D33]")
     scaling.done()
     fields.done()
     return Mapping_(batch, window, report, max_conc)
@@ -676,7 +695,7 @@ def _response_types(fields: Fields) -> bool:
 
 
 def _stream(fields: Fields, kind: str) -> Stream:
-    shards = fields.integer("ShardCount", 1, 1, 1_000, "simulator input")
+    shards = fields.integer("ShardCount", 1, *limits.SHARDS, "simulator input")
     if kind == "kinesis":
         retention = fields.integer("RetentionPeriodHours", 24, 24, 8_760, "§8 [D40]", extra=" h")
     else:
@@ -694,14 +713,17 @@ def _stream(fields: Fields, kind: str) -> Stream:
 
 
 def _stream_mapping(fields: Fields) -> Mapping_:
-    batch = fields.integer("BatchSize", 100, 1, 10_000, "§8 [D36b]")
-    window = fields.integer("MaximumBatchingWindowInSeconds", 0, 0, 300, "§8 [D36b]", extra=" s")
-    retries = fields.integer("MaximumRetryAttempts", -1, -1, 10_000, "§8 [D36b]: -1 = until expiry")
+    batch = fields.integer("BatchSize", 100, *limits.BATCH_SIZE, "§8 [D36b]")
+    window = fields.integer(
+        "MaximumBatchingWindowInSeconds", 0, *limits.BATCHING_WINDOW_S, "§8 [D36b]", extra=" s"
+    )
+    retries = fields.integer(
+        "MaximumRetryAttempts", -1, *limits.STREAM_RETRIES, "§8 [D36b]: -1 = until expiry"
+    )
     age = fields.integer(
         "MaximumRecordAgeInSeconds",
         -1,
-        -1,
-        604_800,
+        *limits.RECORD_AGE_S,
         "§8 [D38]: -1 or 60–604,800",
     )
     if 0 <= age < 60:
@@ -710,7 +732,7 @@ def _stream_mapping(fields: Fields) -> Mapping_:
             f"{age} is out of range; allowed -1 or 60–604,800 (§8 [D38])",
         )
     bisect = fields.flag("BisectBatchOnFunctionError", False)
-    factor = fields.integer("ParallelizationFactor", 1, 1, 10, "§8 [D36a]")
+    factor = fields.integer("ParallelizationFactor", 1, *limits.PARALLELIZATION, "§8 [D36a]")
     report = _response_types(fields)
     _, on_failure = _destinations(fields.sub("DestinationConfig"), allow_success=False)
     start = fields.choice(
@@ -757,10 +779,10 @@ def _traffic(fields: Fields, source: Source) -> Traffic:
     for index, item in enumerate(fields.items("Rates")):
         raw = Fields(item, f"{fields.at('Rates')}[{index}]")
         kind = raw.choice("Kind", "poisson", ("poisson", "constant"), "simulator input")
-        per_second = raw.number("PerSecond", 1.0, 0.001, 1_000_000.0, "simulator input")
+        per_second = raw.number("PerSecond", 1.0, *limits.RATE_PER_S, "simulator input")
         start = raw.integer("StartMs", 0, 0, MAX_MS, "simulator input")
         duration = raw.optional_integer("DurationSeconds", 1, 10**8, "simulator input")
-        count = raw.optional_integer("Count", 1, 10**9, "simulator input")
+        count = raw.optional_integer("Count", *limits.RATE_COUNT, "simulator input")
         if duration is None and count is None:
             raise ScenarioError(raw.path, "a rate needs DurationSeconds or Count")
         raw.done()
@@ -772,7 +794,7 @@ def _traffic(fields: Fields, source: Source) -> Traffic:
         bursts.append(
             Burst(
                 raw.integer("AtMs", 0, 0, MAX_MS, "simulator input"),
-                raw.integer("Count", 1, 1, 10_000_000, "simulator input"),
+                raw.integer("Count", 1, *limits.BURST_COUNT, "simulator input"),
             )
         )
         raw.done()
@@ -802,10 +824,10 @@ def _fault(fields: Fields, function: Function) -> Fault:
             raise ScenarioError(match.at("Versions"), f"'{name}' is not a version")
     from_ms = match.integer("FromMs", 0, 0, MAX_MS, "simulator input")
     to_ms = match.integer("ToMs", MAX_MS, from_ms, MAX_MS, "simulator input")
-    probability = match.number("Probability", 1.0, 0.0, 1.0, "simulator input")
+    probability = match.number("Probability", 1.0, *limits.PROBABILITY, "simulator input")
     match.done()
-    extra = fields.integer("ExtraMs", 0, 0, 3_600_000, "simulator input")
-    delay = fields.integer("DelayMs", 500, 0, 3_600_000, "simulator input")
+    extra = fields.integer("ExtraMs", 0, *limits.FAULT_MS, "simulator input")
+    delay = fields.integer("DelayMs", 500, *limits.FAULT_MS, "simulator input")
     error_type = fields.text("ErrorType", "Error")
     response = fields.raw("Response")
     if effect == "response" and "Response" not in fields.data:
@@ -832,12 +854,14 @@ def _fault(fields: Fields, function: Function) -> Fault:
 
 def _database(fields: Fields) -> Database:
     max_conn = fields.integer(
-        "MaxConnections", 100, 1, 100_000, "simulator input (DB max_connections)"
+        "MaxConnections", 100, *limits.DB_CONNECTIONS, "simulator input (DB max_connections)"
     )
     proxy = fields.sub("Proxy")
     enabled = fields.has("Proxy") and proxy.flag("Enabled", True)
     percent = proxy.integer("MaxConnectionsPercent", 100, 1, 100, "§9 [D41b]")
-    borrow = proxy.integer("ConnectionBorrowTimeout", 120, 0, 3_600, "§9 [D41b][D41c]", extra=" s")
+    borrow = proxy.integer(
+        "ConnectionBorrowTimeout", 120, *limits.BORROW_TIMEOUT_S, "§9 [D41b][D41c]", extra=" s"
+    )
     proxy.done()
     fields.done()
     return Database(max_conn, enabled, percent, borrow)
@@ -856,9 +880,11 @@ def _idempotency(fields: Fields) -> Idempotency:
 def _client(fields: Fields) -> Client:
     mode = fields.choice("RetryMode", "none", ("none", "legacy", "standard"), "§5 [D23]")
     default_attempts = {"none": 1, "legacy": 5, "standard": 3}[mode]
-    attempts = fields.integer("MaxAttempts", default_attempts, 1, 20, "§5 [D23]")
+    attempts = fields.integer("MaxAttempts", default_attempts, *limits.CLIENT_ATTEMPTS, "§5 [D23]")
     default_read = None if mode == "none" else 60
-    read = fields.optional_integer("ReadTimeoutSeconds", 1, 3_600, "§5 [D22]: boto3 default 60 s")
+    read = fields.optional_integer(
+        "ReadTimeoutSeconds", *limits.READ_TIMEOUT_S, "§5 [D22]: boto3 default 60 s"
+    )
     fields.done()
     return Client(mode, attempts, read if read is not None else default_read)
 
