@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -11,12 +10,6 @@ from playwright.sync_api import Page, expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MODULE = "lambda-best-practices"
-PRESETS = sorted(
-    path.stem
-    for path in (Path(__file__).resolve().parents[2] / "content" / MODULE / "scenarios").glob(
-        "*.yaml"
-    )
-)
 
 
 def status(page: Page):
@@ -93,12 +86,3 @@ def test_the_lab_works_with_the_keyboard_alone(page: Page, live_server, course_c
     expect(bar).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#log-ev-\d+$"))
-
-
-def test_screenshot_of_every_preset(page: Page, live_server, course_content, screenshot_dir):
-    page.set_viewport_size({"width": 1280, "height": 900})
-    for slug in PRESETS:
-        page.goto(f"{live_server.url}/sandbox/{MODULE}/{slug}/")
-        expect(page.locator(".lab__status")).to_contain_text("Ran ")
-        page.screenshot(path=str(screenshot_dir / f"lab-{slug}.png"), full_page=True)
-    assert len(list(screenshot_dir.glob("lab-*.png"))) >= len(PRESETS)

@@ -205,3 +205,13 @@ def test_the_same_settings_are_simulated_once_and_served_from_the_cache(
     assert "6 cold starts, 4 throttles" in second
     client.get(lab_url(preset, run=1, reserved=7, burst=10, idle=600))
     assert len(calls) == 2
+
+
+def test_every_preset_of_the_course_opens_in_the_lab_with_its_run(client, course_content):
+    presets = ScenarioPreset.objects.select_related("module").order_by("slug")
+    assert presets.count() == course_content.presets
+    for preset in presets:
+        url = reverse("lab:sandbox", args=[preset.module.slug, preset.slug])
+        response = client.get(url)
+        assert response.status_code == 200, preset.slug
+        assert "Ran " in response.content.decode(), preset.slug
