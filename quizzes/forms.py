@@ -42,6 +42,11 @@ class QuestionItem:
     choices: list[ChoiceItem]
     errors: list[str] = field(default_factory=list)
     partial_credit: bool = False
+    version: int | None = None
+
+    @property
+    def version_name(self) -> str:
+        return version_field_name(self.key)
 
     @property
     def is_multiple(self) -> bool:
@@ -62,6 +67,11 @@ def field_name(question_key: str) -> str:
     return f"q-{question_key}"
 
 
+def version_field_name(question_key: str) -> str:
+    """Name the hidden field with the version of a question's answer the page was drawn with."""
+    return f"v-{question_key}"
+
+
 def question_item(
     question: QuestionSnapshot,
     *,
@@ -70,6 +80,7 @@ def question_item(
     errors: Sequence[str] = (),
     name: str | None = None,
     partial_credit: bool = False,
+    version: int | None = None,
 ) -> QuestionItem:
     """Return what a template needs to draw `question` as an unanswered form fieldset."""
     name = name or field_name(question["key"])
@@ -91,6 +102,7 @@ def question_item(
         ],
         errors=list(errors),
         partial_credit=partial_credit,
+        version=version,
     )
 
 
@@ -104,7 +116,14 @@ def _choice_field(question: QuestionSnapshot | None) -> forms.MultipleChoiceFiel
 
 
 class AttemptAnswersForm(forms.Form):
-    """Every question of an attempt; `complete=True` (submitting) wants each one answered."""
+    """Every question of an attempt; `complete=True` (submitting) wants each one answered.
+
+    Each question comes with its version token (`v-<key>`, see `services.save_answers`). A draft
+    save posts only the questions it changes: a question is *in the post* when its token or a
+    choice is, so a question whose choices were all cleared is sent as its token alone, and a
+    question not in the post is left as it is. A submit is the whole page: every question is in it.
+    `versions` are the tokens to draw the page with.
+    """
 
     def __init__(
         self,
@@ -114,14 +133,20 @@ class AttemptAnswersForm(forms.Form):
         complete: bool,
         partial_credit: bool = False,
         saved: Mapping[str, Sequence[str]] | None = None,
+        versions: Mapping[str, int] | None = None,
     ) -> None:
         super().__init__(data)
         self.questions = list(questions)
         self.complete = complete
         self.partial_credit = partial_credit
         self.saved = saved or {}
+        self.versions = dict(versions or {})
         for question in self.questions:
             self.fields[field_name(question["key"])] = _choice_field(question)
+
+    def _posted(self, key: str) -> bool:
+        assert self.data is not None
+        return self.complete or field_name(key) in self.data or version_field_name(key) in self.data
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -137,14 +162,25 @@ class AttemptAnswersForm(forms.Form):
         return cleaned
 
     def valid_answers(self) -> dict[str, list[str]]:
-        """Return the answers that passed validation, by question key (drafts may be partial)."""
+        """Return the posted answers that passed validation, by question key (drafts: partial)."""
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
         return {
             question["key"]: list(self.cleaned_data[field_name(question["key"])])
             for question in self.questions
-            if field_name(question["key"]) in self.cleaned_data
+            if self._posted(question["key"]) and field_name(question["key"]) in self.cleaned_data
         }
+
+    def posted_versions(self) -> dict[str, int]:
+        """Return the token each posted question was drawn with; -1 for one that is no number."""
+        assert self.data is not None
+        versions = {}
+        for question in self.questions:
+            raw = self.data.get(version_field_name(question["key"]))
+            if raw is not None:
+                text = str(raw)
+                versions[question["key"]] = int(text) if text.isdigit() and len(text) < 10 else -1
+        return versions
 
     def items(self) -> list[QuestionItem]:
         """Return the questions to draw, with the learner's selections and any errors."""
@@ -166,6 +202,7 @@ class AttemptAnswersForm(forms.Form):
                     selected=selected,
                     errors=errors,
                     partial_credit=self.partial_credit,
+                    version=self.versions.get(question["key"], 0),
                 )
             )
         return items

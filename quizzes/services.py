@@ -2,10 +2,14 @@
 
 Each step is its own function: `start_attempt` builds and records the snapshot (draw + shuffle
 with a seeded `random.Random`) and fixes the deadline, `save_answers` stores drafts of a graded
-quiz, `save_exam_answer` stores one exam answer and flag guarded by its version token,
+quiz and `submit_answers` its final answers, `save_exam_answer` stores one exam answer and flag,
 `submit_attempt` grades and closes, and `expire_attempt` / `close_expired_attempts` close
 attempts whose deadline has passed, *at the deadline*. Scoring itself is `grading.py` and the
 clock rules are `timing.py` (both pure).
+
+Every answer carries the version token its page was drawn with (`answer_versions[key]`, 0 before
+the first save): a change sent with an older token is refused as stale, so a second tab or window
+drawn earlier can never overwrite (or erase) what another one saved since.
 
 Every write locks the attempt row first (`select_for_update()`), so saves and submits from
 several tabs, devices or double clicks are applied one at a time and an attempt is graded once.
@@ -307,24 +311,92 @@ def _close(
     return attempt
 
 
+@dataclass(frozen=True)
+class DraftResult:
+    """A graded quiz's save: the attempt as it is now, and the answers refused as stale."""
+
+    attempt: Attempt
+    stale: tuple[str, ...] = ()
+
+
+def _refuse_stale(
+    attempt: Attempt,
+    answers: Mapping[str, Sequence[str]],
+    versions: Mapping[str, int],
+    now: datetime,
+) -> list[AttemptEvent]:
+    """Return a refusal for each answer drawn from an older version than the saved one."""
+    refusals = []
+    for key, chosen in answers.items():
+        _check_answer(attempt, key, chosen)
+        version = versions.get(key, 0)
+        latest = int(attempt.answer_versions.get(key, 0))
+        if version != latest and attempt.answers.get(key, []) != list(chosen):
+            refusals.append(
+                AttemptEvent(
+                    attempt=attempt,
+                    at=now,
+                    kind=AttemptEvent.Kind.REFUSED,
+                    detail={
+                        "question": key,
+                        "chosen": list(chosen),
+                        "why": "stale",
+                        "version": version,
+                        "current": latest,
+                    },
+                )
+            )
+    return refusals
+
+
 @transaction.atomic
 def save_answers(
-    *, attempt_id: int, answers: Mapping[str, Sequence[str]], now: datetime
-) -> Attempt:
-    """Save draft answers to an open attempt; a closed or overdue attempt is not changed.
+    *,
+    attempt_id: int,
+    answers: Mapping[str, Sequence[str]],
+    versions: Mapping[str, int],
+    now: datetime,
+) -> DraftResult:
+    """Save draft answers to an open graded attempt; a closed or overdue one is not changed.
 
-    An overdue attempt is closed at its deadline instead (see `expire_attempt`).
+    Only the questions in `answers` are touched; an empty list clears one. `versions` holds the
+    token each question was drawn with (a missing one counts as 0): an answer that differs from
+    the saved one and was drawn from an older version is refused as stale, and logged. A repeat
+    of the saved answer is accepted whatever its token (a double click). An overdue attempt is
+    closed at its deadline instead (see `expire_attempt`).
     """
     attempt = _lock(attempt_id)
     if not attempt.is_open:
-        return attempt
+        return DraftResult(attempt)
     if timing.is_overdue(attempt.deadline, now):
-        return _close(attempt, now=now, status=AttemptStatus.EXPIRED)
-    events = _apply_answers(attempt, answers, now)
+        return DraftResult(_close(attempt, now=now, status=AttemptStatus.EXPIRED))
+    refusals = _refuse_stale(attempt, answers, versions, now)
+    stale = tuple(str(refusal.detail["question"]) for refusal in refusals)
+    current = {key: chosen for key, chosen in answers.items() if key not in stale}
+    events = _apply_answers(attempt, current, now)
     if events:
         attempt.save(update_fields=["answers", "answer_versions", "answer_times", "sequence"])
-        AttemptEvent.objects.bulk_create(events)
-    return attempt
+    AttemptEvent.objects.bulk_create(events + refusals)
+    return DraftResult(attempt, stale)
+
+
+@transaction.atomic
+def submit_answers(
+    *,
+    attempt_id: int,
+    answers: Mapping[str, Sequence[str]],
+    versions: Mapping[str, int],
+    now: datetime,
+) -> DraftResult:
+    """Save a graded quiz's final answers as `save_answers` does, then grade and close it.
+
+    If an answer is refused as stale the attempt stays open: the learner submitted a page that
+    no longer shows what is saved.
+    """
+    saved = save_answers(attempt_id=attempt_id, answers=answers, versions=versions, now=now)
+    if saved.stale or not saved.attempt.is_open:
+        return saved
+    return DraftResult(submit_attempt(attempt_id=attempt_id, now=now))
 
 
 class SaveOutcome(enum.Enum):
@@ -433,15 +505,13 @@ def submit_attempt(
     *,
     attempt_id: int,
     now: datetime,
-    answers: Mapping[str, Sequence[str]] | None = None,
     auto: bool = False,
 ) -> Attempt:
-    """Store the final answers, grade and close the attempt; a second submit changes nothing.
+    """Grade the attempt on its saved answers and close it; a second submit changes nothing.
 
-    A submit after the deadline plus grace closes the attempt at the deadline on what was saved
-    before (the late answers are ignored). `auto=True` is the page's timer running out: it
-    closes the attempt only once the deadline has passed (a client clock running fast cannot end
-    an exam early) and records it as finished at the deadline.
+    A submit after the deadline plus grace closes the attempt at the deadline. `auto=True` is the
+    page's timer running out: it closes the attempt only once the deadline has passed (a client
+    clock running fast cannot end an exam early) and records it as finished at the deadline.
     """
     attempt = _lock(attempt_id)
     if not attempt.is_open:
@@ -452,8 +522,7 @@ def submit_attempt(
         if attempt.deadline is None or now < attempt.deadline:
             return attempt
         return _close(attempt, now=now, status=AttemptStatus.EXPIRED)
-    events = _apply_answers(attempt, answers or {}, now)
-    return _close(attempt, now=now, status=AttemptStatus.SUBMITTED, events=events)
+    return _close(attempt, now=now, status=AttemptStatus.SUBMITTED)
 
 
 @transaction.atomic

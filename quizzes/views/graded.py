@@ -14,18 +14,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from course.types import AuthenticatedHttpRequest
 
-from .. import grading, history, services, timing, visits
-from ..forms import AttemptAnswersForm
+from .. import grading, history, links, services, timing, visits
+from ..forms import AttemptAnswersForm, version_field_name
 from ..lookups import close_overdue, get_attempt, get_quiz
 from ..models import Attempt, AttemptStatus, QuizKind, ReviewPolicy
 
 
 @login_required
-@require_GET
+@require_safe
 def quiz_detail(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str
 ) -> HttpResponse:
@@ -84,13 +85,26 @@ def quiz_start(request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: s
     return redirect(attempt)
 
 
+_STALE = "This quiz changed in another tab or window — reload to see your latest answers."
+
+
 def _attempt_form_response(
-    request: AuthenticatedHttpRequest, attempt: Attempt, form: AttemptAnswersForm
+    request: AuthenticatedHttpRequest,
+    attempt: Attempt,
+    form: AttemptAnswersForm,
+    *,
+    stale: bool = False,
 ) -> HttpResponse:
     return render(
         request,
         "quizzes/attempt_form.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "module": attempt.quiz.module, "form": form},
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "module": attempt.quiz.module,
+            "form": form,
+            "stale_message": _STALE if stale else "",
+        },
     )
 
 
@@ -103,11 +117,23 @@ def _answers_form(
         partial_credit=attempt.snapshot["partial_credit"],
         complete=complete,
         saved=None if data is not None else attempt.answers,
+        versions=attempt.answer_versions,
     )
 
 
+def _redraw(form: AttemptAnswersForm, saved: services.DraftResult) -> AttemptAnswersForm:
+    """Prepare a posted form to be drawn again with the tokens of what is saved now.
+
+    A stale answer keeps its page's token: sending it again cannot erase what another tab saved.
+    """
+    posted = form.posted_versions()
+    stale = {key: posted.get(key, 0) for key in saved.stale}
+    form.versions = dict(saved.attempt.answer_versions) | stale
+    return form
+
+
 @login_required
-@require_GET
+@require_safe
 def attempt_detail(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str, attempt_id: int
 ) -> HttpResponse:
@@ -129,12 +155,19 @@ def attempt_detail(
     return _attempt_form_response(request, attempt, _answers_form(attempt, complete=False))
 
 
+_SAVE_RESPONSE = "quizzes/attempt_form.html#save-response"
+
+
 @login_required
+@vary_on_headers("HX-Request")
 @require_POST
 def attempt_save(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str, attempt_id: int
 ) -> HttpResponse:
-    """Save draft answers (htmx autosave on every change, or the "Save" button without JS)."""
+    """Save draft answers: htmx posts each question as it changes; without JS, "Save" posts all.
+
+    Only the posted questions change, and only if the page showed their latest version.
+    """
     now = timezone.now()
     attempt = get_attempt(
         user=request.user,
@@ -144,22 +177,40 @@ def attempt_save(
         now=now,
     )
     if not attempt.is_open:
-        if request.htmx:
-            return render(request, "quizzes/attempt_form.html#save-status", {"closed": True})
-        return redirect(attempt.result_url())
+        return _closed(request, attempt)
     form = _answers_form(attempt, request.POST, complete=False)
-    form.is_valid()
-    services.save_answers(attempt_id=attempt.pk, answers=form.valid_answers(), now=now)
+    answers = form.valid_answers()
+    saved = services.save_answers(
+        attempt_id=attempt.pk, answers=answers, versions=form.posted_versions(), now=now
+    )
+    if not saved.attempt.is_open:
+        return _closed(request, saved.attempt)
+    saved.attempt.quiz = attempt.quiz  # keeps the module already fetched with it
     if request.htmx:
-        return render(
-            request,
-            "quizzes/attempt_form.html#save-status",
-            {"saved_at": timezone.localtime(), "problems": form.problem_numbers(), "closed": False},
-        )
-    if form.errors:
-        return _attempt_form_response(request, attempt, form)
+        versions = saved.attempt.answer_versions
+        context = {
+            "attempt": saved.attempt,
+            "saved_at": timezone.localtime(),
+            "problems": form.problem_numbers(),
+            "status_message": _STALE if saved.stale else "",
+            "tokens": [
+                {"version_name": version_field_name(key), "version": versions.get(key, 0)}
+                for key in answers
+                if key not in saved.stale
+            ],
+        }
+        return render(request, _SAVE_RESPONSE, context)
+    if saved.stale or form.errors:
+        form = _redraw(form, saved)
+        return _attempt_form_response(request, saved.attempt, form, stale=bool(saved.stale))
     messages.success(request, "Your answers are saved. Come back to finish at any time.")
     return redirect(attempt)
+
+
+def _closed(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
+    if request.htmx:
+        return render(request, _SAVE_RESPONSE, {"attempt": attempt, "closed": True})
+    return redirect(attempt.result_url())
 
 
 @login_required
@@ -190,15 +241,23 @@ def attempt_submit(
             return redirect(attempt.review_url())
         return redirect(attempt.result_url())
     form = _answers_form(attempt, request.POST, complete=True)
-    if not form.is_valid():
-        services.save_answers(attempt_id=attempt.pk, answers=form.valid_answers(), now=now)
-        return _attempt_form_response(request, attempt, form)
-    services.submit_attempt(attempt_id=attempt.pk, answers=form.valid_answers(), now=now)
-    return redirect(attempt.result_url())
+    valid = form.is_valid()
+    write = services.submit_answers if valid else services.save_answers
+    saved = write(
+        attempt_id=attempt.pk,
+        answers=form.valid_answers(),
+        versions=form.posted_versions(),
+        now=now,
+    )
+    if not saved.attempt.is_open:
+        return redirect(attempt.result_url())
+    saved.attempt.quiz = attempt.quiz  # keeps the module already fetched with it
+    form = _redraw(form, saved)
+    return _attempt_form_response(request, saved.attempt, form, stale=bool(saved.stale))
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_result(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str, attempt_id: int
 ) -> HttpResponse:
@@ -228,7 +287,10 @@ def attempt_result(
             "module": quiz.module,
             "result": result,
             "topics": history.topic_rows(attempt.topic_scores),
-            "reviews": grading.review_items(attempt.snapshot, result) if review_open else [],
+            "reviews": links.without_retired_scenarios(
+                grading.review_items(attempt.snapshot, result) if review_open else [],
+                module_id=quiz.module_id,
+            ),
             "review_open": review_open,
             "review_opens": review_opens,
             "pass_mark": attempt.snapshot["pass_mark"],

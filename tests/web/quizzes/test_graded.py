@@ -173,10 +173,12 @@ def test_the_submit_service_is_a_no_op_on_a_closed_attempt(learner):
         q["key"]: [c["key"] for c in q["choices"] if c["correct"]]
         for q in attempt.snapshot["questions"]
     }
-    first = services.submit_attempt(attempt_id=attempt.pk, answers=keys, now=now)
-    again = services.submit_attempt(
-        attempt_id=attempt.pk, answers={}, now=now + timedelta(minutes=1)
-    )
+    first = services.submit_answers(
+        attempt_id=attempt.pk, answers=keys, versions={}, now=now
+    ).attempt
+    again = services.submit_answers(
+        attempt_id=attempt.pk, answers={}, versions={}, now=now + timedelta(minutes=1)
+    ).attempt
     assert (again.score, again.finished_at, again.answers) == (first.score, first.finished_at, keys)
 
 

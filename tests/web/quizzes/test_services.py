@@ -52,7 +52,7 @@ def test_a_draft_the_attempt_did_not_ask_for_is_rejected_and_nothing_is_saved(
     key = key_of(attempt, question) if isinstance(question, int) else question
     answers = {key: chosen}
     with pytest.raises(services.AnswerRejected, match=message):
-        services.save_answers(attempt_id=attempt.pk, answers=answers, now=NOW)
+        services.save_answers(attempt_id=attempt.pk, answers=answers, versions={}, now=NOW)
     attempt.refresh_from_db()
     assert attempt.answers == {}
     assert attempt.sequence == 0
@@ -87,9 +87,12 @@ def test_a_draft_saved_to_a_submitted_attempt_changes_nothing():
     attempt = started(make_quiz)
     services.submit_attempt(attempt_id=attempt.pk, now=NOW + timedelta(minutes=1))
     saved = services.save_answers(
-        attempt_id=attempt.pk, answers={key_of(attempt, 1): ["a"]}, now=NOW + timedelta(minutes=2)
+        attempt_id=attempt.pk,
+        answers={key_of(attempt, 1): ["a"]},
+        versions={},
+        now=NOW + timedelta(minutes=2),
     )
-    assert saved.status == AttemptStatus.SUBMITTED
+    assert saved.attempt.status == AttemptStatus.SUBMITTED
     attempt.refresh_from_db()
     assert attempt.answers == {}
     assert attempt.finished_at == NOW + timedelta(minutes=1)
@@ -98,12 +101,15 @@ def test_a_draft_saved_to_a_submitted_attempt_changes_nothing():
 def test_a_draft_saved_after_the_deadline_and_grace_closes_the_attempt_at_the_deadline():
     attempt = started(make_quiz, time_limit_minutes=10)
     services.save_answers(
-        attempt_id=attempt.pk, answers={key_of(attempt, 1): right(attempt, 1)}, now=NOW
+        attempt_id=attempt.pk, answers={key_of(attempt, 1): right(attempt, 1)}, versions={}, now=NOW
     )
     late = NOW + timedelta(minutes=10, seconds=6)
     closed = services.save_answers(
-        attempt_id=attempt.pk, answers={key_of(attempt, 2): right(attempt, 2)}, now=late
-    )
+        attempt_id=attempt.pk,
+        answers={key_of(attempt, 2): right(attempt, 2)},
+        versions={},
+        now=late,
+    ).attempt
     assert closed.status == AttemptStatus.EXPIRED
     assert closed.finished_at == NOW + timedelta(minutes=10)
     assert closed.answers == {key_of(attempt, 1): right(attempt, 1)}
@@ -114,7 +120,9 @@ def test_a_submit_after_the_grace_ignores_the_late_answers_and_counts_at_the_dea
     attempt = started(make_quiz, time_limit_minutes=10)
     late = NOW + timedelta(minutes=10, seconds=6)
     answers = {key_of(attempt, n): right(attempt, n) for n in (1, 2)}
-    closed = services.submit_attempt(attempt_id=attempt.pk, answers=answers, now=late)
+    closed = services.submit_answers(
+        attempt_id=attempt.pk, answers=answers, versions={}, now=late
+    ).attempt
     assert closed.status == AttemptStatus.EXPIRED
     assert closed.finished_at == NOW + timedelta(minutes=10)
     assert closed.answers == {}
