@@ -12,7 +12,7 @@ from course.sandbox import Scenario, ScenarioError
 
 from .core.knobs import Knob, KnobError, apply_values, knobs_for, normalise_field
 from .core.runs import budget_problem
-from .core.steps import Step, StepError, StepMark, apply_steps, format_steps, parse_steps
+from .core.steps import Step, StepError, format_steps, parse_steps
 from .models import ScenarioPreset
 
 
@@ -51,7 +51,10 @@ def _form_field(knob: Knob) -> forms.Field:
 
 
 class ScenarioForm(forms.Form):
-    """The knobs of one sandbox preset; `to_scenario()` turns valid input into a Scenario.
+    """The knobs of one sandbox preset and its traffic script, validated cheaply.
+
+    A valid form gives `base` (the preset's scenario with the knobs written in) and
+    `step_list`; replaying the script, the expensive part, belongs to the cached run.
 
     The form is always bound: knobs missing from the query take the preset's values, so the
     first visit runs the preset as authored and every later state is a shareable URL.
@@ -77,10 +80,8 @@ class ScenarioForm(forms.Form):
         super().__init__(data)
         for knob in self.knobs:
             self.fields[knob.key] = _form_field(knob)
-        self.scenario: Scenario | None = None
-        self.scenario_data: dict[str, Any] = {}
+        self.base: dict[str, Any] | None = None  # the preset's scenario with the knobs applied
         self.step_list: list[Step] = []
-        self.marks: list[StepMark] = []
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -93,19 +94,16 @@ class ScenarioForm(forms.Form):
         values = {knob.key: cleaned.get(knob.key) for knob in self.knobs}
         try:
             data = apply_values(self.preset.scenario, self.knobs, values)
-            scenario = Scenario.from_dict(data)
-            if self.step_list:
-                data, self.marks = apply_steps(data, self.step_list)
-                scenario = Scenario.from_dict(data)
+            Scenario.from_dict(data)  # cheap: the engine's own checks, shown at the knob
         except KnobError as error:
             raise forms.ValidationError(f"This preset's settings are broken: {error}") from error
         except ScenarioError as error:
             self._add_engine_error(error)
             return cleaned
-        if problem := budget_problem(data):
+        # A traffic script replaces the preset's traffic; its replay happens in the cached run.
+        if not self.step_list and (problem := budget_problem(data)):
             raise forms.ValidationError(problem)
-        self.scenario = scenario
-        self.scenario_data = data
+        self.base = data
         return cleaned
 
     def _add_engine_error(self, error: ScenarioError) -> None:

@@ -15,15 +15,13 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from course.models import Lesson
-from course.sandbox import Metrics
 from course.types import HtmxHttpRequest
 
-from .core.runs import LabRun, run_key, run_lab
+from .core.runs import LabRun, request_log, run_key, run_lab
 from .forms import ScenarioForm
 from .models import ScenarioPreset
 from .services import record_challenge
 
-PREVIOUS_RUNS_KEY = "lab_previous_runs"
 RUN_CACHE_SECONDS = 24 * 3600
 
 
@@ -58,22 +56,28 @@ def _apply_action(query: QueryDict) -> tuple[QueryDict, bool]:
     return query, True
 
 
-def _previous_metrics(
-    request: HtmxHttpRequest, preset: ScenarioPreset, query: str, run: LabRun
-) -> Metrics | None:
-    """Return the learner's previous, different run of this preset; remember this run."""
-    runs: dict[str, Any] = request.session.get(PREVIOUS_RUNS_KEY, {})
-    key = str(preset.pk)
-    stored = runs.get(key)
-    previous = None
-    if stored and stored["query"] != query:
-        previous = Metrics.from_dict(stored["metrics"])
-    if not stored or stored["query"] != query:
-        runs[key] = {"query": query, "metrics": run.metrics.as_dict(), "before": stored}
-    elif stored.get("before"):
-        previous = Metrics.from_dict(stored["before"]["metrics"])
-    request.session[PREVIOUS_RUNS_KEY] = runs
-    return previous
+def _cached_run(form: ScenarioForm) -> LabRun | None:
+    """Return the run of a valid form: from the cache, else simulated once and cached."""
+    if not form.is_valid() or form.base is None:
+        return None
+    base, steps, challenge = form.base, form.step_list, form.preset.challenge
+    return cache.get_or_set(
+        run_key(base, steps, challenge=challenge),
+        lambda: run_lab(base, steps=steps, challenge=challenge),
+        timeout=RUN_CACHE_SECONDS,
+    )
+
+
+def _previous_run(form: ScenarioForm, previous: str) -> LabRun | None:
+    """Return the run the learner saw before this one, if it is still cached (never simulated)."""
+    if not previous or previous == form.query():
+        return None
+    earlier = ScenarioForm(QueryDict(previous), preset=form.preset)
+    if not earlier.is_valid() or earlier.base is None:
+        return None
+    key = run_key(earlier.base, earlier.step_list, challenge=form.preset.challenge)
+    run = cache.get(key)
+    return run if isinstance(run, LabRun) and run.metrics is not None else None
 
 
 @require_safe
@@ -88,19 +92,7 @@ def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> Htt
     embed = bool(request.htmx) and query.get("embed") == "1"
     form = ScenarioForm(query, preset=preset)
     url = reverse("lab:sandbox", args=[module_slug, preset_slug])
-    run = None
-    if form.is_valid() and form.scenario is not None:
-        scenario = form.scenario
-        options = {
-            "challenge": preset.challenge,
-            "errors_only": query.get("log") == "errors",
-            "request_filter": query.get("log_request") or None,
-        }
-        run = cache.get_or_set(
-            run_key(form.scenario_data, **options),
-            lambda: run_lab(scenario, **options),
-            timeout=RUN_CACHE_SECONDS,
-        )
+    run = _cached_run(form)
     canonical = f"{url}?{form.query()}"
     if stepped and not request.htmx:
         return redirect(canonical)
@@ -115,7 +107,7 @@ def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> Htt
         "challenge_recorded": False,
     }
     if run is not None:
-        context.update(_run_context(request, preset, form, run, canonical))
+        context.update(_run_context(request, form, run, canonical))
     template = "lab/sandbox.html#lab" if request.htmx else "lab/sandbox.html"
     response = render(request, template, context)
     if request.htmx and not embed:
@@ -124,22 +116,30 @@ def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> Htt
 
 
 def _run_context(
-    request: HtmxHttpRequest,
-    preset: ScenarioPreset,
-    form: ScenarioForm,
-    run: LabRun,
-    canonical: str,
+    request: HtmxHttpRequest, form: ScenarioForm, run: LabRun, canonical: str
 ) -> dict[str, Any]:
+    """Return what the page shows of a run: pictures, filtered log, comparison, challenge."""
+    query = request.GET
+    if run.problem is not None:
+        return {"run_problem": run.problem}
     recorded = False
     if run.challenge is not None and run.challenge.met and request.user.is_authenticated:
         recorded = record_challenge(
-            user=request.user, preset=preset, query=form.query(), now=timezone.now()
+            user=request.user, preset=form.preset, query=form.query(), now=timezone.now()
         )
+    errors_only = query.get("log") == "errors"
+    log = run.log_for(errors_only=errors_only)
+    request_filter = query.get("log_request", "")[:100]
+    if request_filter and form.base is not None:
+        log = request_log(
+            form.base, steps=form.step_list, request=request_filter, errors_only=errors_only
+        )
+    previous = _previous_run(form, query.get("previous", ""))
     return {
-        "previous_metrics": _previous_metrics(request, preset, form.query(), run),
+        "previous_metrics": previous.metrics if previous is not None else None,
         "challenge_recorded": recorded,
         "timeline": run.timeline,
-        "log": run.log,
+        "log": log,
         "metrics": run.metrics,
         "log_filter_urls": {
             "all": f"{canonical}#event-log",

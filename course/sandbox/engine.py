@@ -21,6 +21,9 @@ from .trace import TraceEvent, Tracer
 from .traffic import arrivals
 
 PC_BILLING_STEP_MS = 300_000  # provisioned concurrency is billed in 5-min steps. §2 [D9]
+# The most events one run may simulate: arrivals plus every scheduled callback (INIT, invoke
+# ends, retries, redeliveries, polls). Callers serving untrusted input pass a lower cap.
+DEFAULT_MAX_EVENTS = 20_000_000
 
 SOURCES: dict[str, type[Source]] = {
     "sync": SyncSource,
@@ -37,17 +40,42 @@ class Result:
 
     events: tuple[TraceEvent, ...]
     metrics: Metrics
+    simulated_events: int = 0  # arrivals and callbacks the loop processed
+    stopped_at_ms: int | None = None  # set when the event cap ended the run early
+
+    @property
+    def stopped(self) -> str | None:
+        """Return why the run ended early (the event cap), or None when it ran to the end."""
+        if self.stopped_at_ms is None:
+            return None
+        return (
+            f"The simulation stopped at {self.stopped_at_ms:,} ms after {self.simulated_events:,} "
+            "simulated events, the most one run may take: what came later is not shown."
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dictionary."""
         return {
             "metrics": self.metrics.as_dict(),
             "events": [event.as_dict() for event in self.events],
+            "simulated_events": self.simulated_events,
+            "stopped_at_ms": self.stopped_at_ms,
         }
 
 
-def simulate(scenario: Scenario, *, metrics_only: bool = False) -> Result:
-    """Simulate the scenario; the same scenario and seed always give the same result."""
+def simulate(
+    scenario: Scenario,
+    *,
+    metrics_only: bool = False,
+    max_events: int = DEFAULT_MAX_EVENTS,
+    max_trace_events: int = DEFAULT_MAX_EVENTS,
+) -> Result:
+    """Simulate the scenario; the same scenario and seed always give the same result.
+
+    At most `max_events` arrivals and callbacks are processed, and the trace stops growing soon
+    after `max_trace_events` (one callback may record a whole batch): a run that needs more
+    stops there, with `Result.stopped_at_ms` set, so no input is unbounded in time or memory.
+    """
     seed = scenario.seed
     clock = Clock()
     tracer = None if metrics_only else Tracer()
@@ -64,12 +92,19 @@ def simulate(scenario: Scenario, *, metrics_only: bool = False) -> Result:
     heap = clock._heap  # noqa: SLF001 - hot loop reads the heap head directly
     seq = 0
     last = 0
-    while True:
+    processed = 0
+    stopped_at = None
+    traced = tracer.events if tracer is not None else []
+    while next_arrival is not None or heap:
+        if processed >= max_events or len(traced) > max_trace_events:
+            stopped_at = last
+            break
         if next_arrival is not None and (not heap or next_arrival[0] <= heap[0][0]):
             # Arrivals of an instant come first, so pollers see every item sent at that instant.
             now, _, spec = next_arrival
             if now > cap:
                 break
+            processed += 1
             expire(now)
             clock.now = last = now
             seq += 1
@@ -86,19 +121,19 @@ def simulate(scenario: Scenario, *, metrics_only: bool = False) -> Result:
                 )
             offer(now, item)
             next_arrival = next(incoming, None)
-        elif heap:
+        else:
             now, callback, arg = pop()
             if now > cap:
                 break
+            processed += 1
             expire(now)
             clock.now = last = now
             callback(now, arg)
-        else:
-            break
     horizon = max(last, 1)
     service.finish(horizon)
     events = tracer.ordered() if tracer is not None else ()
-    return Result(events, _metrics(scenario, recorder, service, horizon))
+    metrics = _metrics(scenario, recorder, service, horizon)
+    return Result(events, metrics, processed, stopped_at)
 
 
 def _metrics(scenario: Scenario, rec: Recorder, service: Service, horizon: int) -> Metrics:

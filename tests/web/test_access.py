@@ -131,7 +131,7 @@ def world() -> World:
     for role, user in users.items():
         clients[role] = Client()
         clients[role].force_login(user)
-    on_module = {"module_slug": module.slug}
+    on_module: dict[str, object] = {"module_slug": module.slug}
     on_exam = on_module | {"quiz_slug": exam.slug}
     on_attempt = on_exam | {"attempt_id": attempt.pk}
     kwargs: dict[str, dict[str, object]] = {

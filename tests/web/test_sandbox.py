@@ -178,9 +178,9 @@ def test_lab_and_gallery_use_a_fixed_number_of_queries(
     # session, user, lessons, their presets, challenges met, instructor check
     with django_assert_num_queries(6):
         client.get(reverse("lab:sandbox-gallery"))
-    # session, user, preset, instructor check, and the session save (previous run, for the
-    # comparison) inside a savepoint: 3 statements
-    with django_assert_num_queries(7):
+    # session, user, preset, instructor check: the lab writes no session (the comparison with
+    # the previous run travels in the form, and that run comes from the cache)
+    with django_assert_num_queries(4):
         client.get(lab_url(preset))
 
 
@@ -215,3 +215,128 @@ def test_every_preset_of_the_course_opens_in_the_lab_with_its_run(client, course
         response = client.get(url)
         assert response.status_code == 200, preset.slug
         assert "Ran " in response.content.decode(), preset.slug
+
+
+def test_the_next_run_compares_with_the_previous_one_without_a_session(client, preset):
+    from django.contrib.sessions.models import Session
+
+    first = client.get(lab_url(preset, run=1, reserved=5, burst=10, idle=600))
+    previous = first.context["form"].query()
+    assert f'name="previous" value="{previous.replace("&", "&amp;")}"' in first.content.decode()
+    second = client.get(
+        reverse("lab:sandbox", args=[preset.module.slug, preset.slug]),
+        {"run": "1", "reserved": "10", "burst": "10", "idle": "600", "previous": previous},
+    )
+    assert second.context["previous_metrics"].throttles == 5
+    assert second.context["metrics"].throttles == 0
+    assert "compares with your previous run" in second.content.decode()
+    assert Session.objects.count() == 0
+
+
+def test_a_previous_run_that_is_not_cached_is_not_simulated_again(client, preset, monkeypatch):
+    from course.lab import views
+    from course.lab.core import runs
+
+    calls = []
+
+    def counting_run_lab(*args, **kwargs):
+        calls.append(1)
+        return runs.run_lab(*args, **kwargs)
+
+    monkeypatch.setattr(views, "run_lab", counting_run_lab)
+    stale = "run=1&reserved=3&burst=10&idle=600"
+    response = client.get(
+        lab_url(preset, run=1, reserved=7, burst=10, idle=600)
+        + "&previous="
+        + stale.replace("&", "%26")
+    )
+    assert response.context["previous_metrics"] is None
+    assert len(calls) == 1
+
+
+class CountingCache:
+    """Wrap the cache and count the entries a request tries to write."""
+
+    def __init__(self, cache):
+        self.cache, self.writes = cache, 0
+
+    def get(self, *args, **kwargs):
+        return self.cache.get(*args, **kwargs)
+
+    def get_or_set(self, key, default, **kwargs):
+        if self.cache.get(key) is None:
+            self.writes += 1
+        return self.cache.get_or_set(key, default, **kwargs)
+
+
+def test_log_filters_are_applied_to_the_cached_run_and_fill_no_cache(client, preset, monkeypatch):
+    from course.lab import views
+
+    counting = CountingCache(views.cache)  # type: ignore[attr-defined]
+    monkeypatch.setattr(views, "cache", counting)
+    url = lab_url(preset, run=1, reserved=5, burst=10, idle=600)
+    client.get(url)
+    for n in range(20):
+        response = client.get(f"{url}&log_request=req-{n}")
+        assert response.status_code == 200
+    errors = client.get(f"{url}&log=errors")
+    assert counting.writes == 1
+    lines = errors.context["log"].lines
+    assert lines
+    assert all(line.css in {"log-bad", "log-warn"} for line in lines)
+    filtered = client.get(f"{url}&log_request=req-3").context["log"]
+    assert filtered.request == "req-3"
+    assert {line.request for line in filtered.lines} == {"req-3"}
+
+
+STORM = {
+    "Function": {"Timeout": 3},
+    "Code": {"DurationMs": 10},
+    "Source": {
+        "Type": "sqs",
+        "Queue": {"VisibilityTimeout": 0, "RedrivePolicy": {"maxReceiveCount": 1000}},
+        "EventSourceMapping": {"BatchSize": 1},
+    },
+    "Traffic": {"Bursts": [{"AtMs": 0, "Count": 10}]},
+    "Faults": [{"Effect": "error"}],
+}
+
+
+def test_the_worst_traffic_script_costs_a_bounded_number_of_simulated_events(
+    client, preset, monkeypatch
+):
+    from course.lab.core import runs, steps
+    from course.sandbox import simulate
+
+    preset.scenario = STORM
+    preset.knobs = []
+    preset.challenge = {}
+    preset.save()
+    simulated = []
+
+    def counting(*args, **kwargs):
+        result = simulate(*args, **kwargs)
+        simulated.append(result.simulated_events)
+        return result
+
+    monkeypatch.setattr(steps, "simulate", counting)
+    monkeypatch.setattr(runs, "simulate", counting)
+    script = ",".join(["burst:200"] * 40)
+    response = client.get(lab_url(preset, run=1, steps=script))
+    assert response.status_code == 200
+    assert "too long to replay" in response.content.decode()
+    assert sum(simulated) <= runs.SCRIPT_MAX_EVENTS + runs.RUN_MAX_EVENTS
+    assert sum(simulated) > 0
+
+
+def test_a_run_stopped_by_the_event_cap_says_so(client, preset, monkeypatch):
+    from course.lab.core import runs
+
+    monkeypatch.setattr(runs, "RUN_MAX_EVENTS", 500)
+    preset.scenario = STORM
+    preset.knobs = []
+    preset.challenge = {}
+    preset.save()
+    html = client.get(lab_url(preset)).content.decode()
+    assert "The simulation stopped at" in html
+    assert "500 simulated events" in html

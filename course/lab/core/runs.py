@@ -1,22 +1,24 @@
 """The sandbox lab: guard the server's budget, run a scenario, and shape the result for a page.
 
-Plain Python (no Django): the view validates a form into a scenario dict and calls `run_lab`.
-A run is a pure function of the scenario, so `run_key` names it for a shared cache: the same
-settings never simulate twice, on any server process.
+Plain Python (no Django): the view validates a form into the knobs' scenario and a traffic
+script, and calls `run_lab`. A run is a pure function of those two, so `run_key` names it for a
+shared cache before anything expensive happens: the same settings never simulate twice, on any
+server process, and display filters are applied to the cached run, not folded into its key.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from course.sandbox import Metrics, Scenario, simulate
+from course.sandbox import Metrics, Result, Scenario, ScenarioError, simulate
 
 from .challenges import ChallengeResult, evaluate
 from .event_log import EventLog, build_log
+from .steps import Step, StepError, StepMark, apply_steps, format_steps
 from .timeline import Timeline, build_timeline
 
 MAX_OFFERED = 20_000
@@ -50,38 +52,90 @@ def budget_problem(scenario: Mapping[str, Any]) -> str | None:
     return None
 
 
-CACHE_VERSION = 1  # bump when the engine or the page's shapes change
+CACHE_VERSION = 2  # bump when the engine or the page's shapes change
+
+# Work limits of one lab request (README "Security" states the worst case, bench/ measures it):
+# the run itself, and all the replays a traffic script needs to place its steps.
+RUN_MAX_EVENTS = 200_000  # arrivals and callbacks, retries and redeliveries included
+RUN_MAX_TRACE_EVENTS = 100_000  # the heaviest shipped preset records about 36,000
+SCRIPT_MAX_EVENTS = 100_000  # summed over the replays of a traffic script
 
 
 @dataclass(frozen=True)
 class LabRun:
-    """Everything the lab page shows about one run (small enough to cache, unlike the trace)."""
+    """Everything the lab page shows about one run (small enough to cache, unlike the trace).
 
-    metrics: Metrics
-    timeline: Timeline
-    log: EventLog
-    challenge: ChallengeResult | None
+    A run that could not happen (a traffic script too long to replay, a scenario the steps
+    made invalid) has `problem` set and nothing else.
+    """
+
+    metrics: Metrics | None = None
+    timeline: Timeline | None = None
+    log: EventLog | None = None
+    errors_log: EventLog | None = None
+    challenge: ChallengeResult | None = None
+    marks: tuple[StepMark, ...] = ()
+    stopped: str | None = None
+    problem: str | None = None
+
+    def log_for(self, *, errors_only: bool) -> EventLog | None:
+        """Return the unfiltered log, or the errors-only one."""
+        return self.errors_log if errors_only else self.log
 
 
-def run_key(scenario: Mapping[str, Any], **options: Any) -> str:
-    """Return a cache key that changes whenever the scenario or a display option does."""
-    text = json.dumps([CACHE_VERSION, scenario, options], sort_keys=True, default=str)
+def run_key(base: Mapping[str, Any], steps: Sequence[Step], **options: Any) -> str:
+    """Return the cache key of a run: the knobs' scenario and the script, before any replay."""
+    text = json.dumps(
+        [CACHE_VERSION, base, format_steps(list(steps)), options], sort_keys=True, default=str
+    )
     return "lab:" + hashlib.sha256(text.encode()).hexdigest()
 
 
+def expand(base: Mapping[str, Any], steps: Sequence[Step]) -> tuple[Scenario, list[StepMark]]:
+    """Return the scenario a traffic script describes; raise StepError or ScenarioError."""
+    data, marks = (
+        apply_steps(base, list(steps), max_events=SCRIPT_MAX_EVENTS) if steps else (dict(base), [])
+    )
+    if problem := budget_problem(data):
+        raise StepError(problem)
+    return Scenario.from_dict(data), marks
+
+
+def _simulate(scenario: Scenario) -> Result:
+    return simulate(scenario, max_events=RUN_MAX_EVENTS, max_trace_events=RUN_MAX_TRACE_EVENTS)
+
+
 def run_lab(
-    scenario: Scenario,
+    base: Mapping[str, Any],
     *,
+    steps: Sequence[Step] = (),
     challenge: Mapping[str, Any] | None = None,
-    errors_only: bool = False,
-    request_filter: str | None = None,
 ) -> LabRun:
-    """Simulate the scenario and build the timeline, the event log and the challenge verdict."""
-    result = simulate(scenario)
+    """Replay the script, simulate, and build the timeline, both logs and the verdict."""
+    try:
+        scenario, marks = expand(base, steps)
+    except (StepError, ScenarioError) as error:
+        return LabRun(problem=str(error))
+    result = _simulate(scenario)
     timeline = build_timeline(result)
     return LabRun(
         metrics=result.metrics,
         timeline=timeline,
-        log=build_log(result, errors_only=errors_only, request=request_filter, timeline=timeline),
+        log=build_log(result, timeline=timeline),
+        errors_log=build_log(result, errors_only=True, timeline=timeline),
         challenge=evaluate(challenge or {}, result.metrics),
+        marks=tuple(marks),
+        stopped=result.stopped,
     )
+
+
+def request_log(
+    base: Mapping[str, Any], *, steps: Sequence[Step] = (), request: str, errors_only: bool
+) -> EventLog | None:
+    """Return the log filtered to one request id (built on demand: such pages are not cached)."""
+    try:
+        scenario, _ = expand(base, steps)
+    except (StepError, ScenarioError):
+        return None
+    result = _simulate(scenario)
+    return build_log(result, errors_only=errors_only, request=request)

@@ -96,9 +96,15 @@ class StepMark:
 
 
 def apply_steps(
-    base: Mapping[str, Any], steps: list[Step]
+    base: Mapping[str, Any], steps: list[Step], *, max_events: int = 1_000_000
 ) -> tuple[dict[str, Any], list[StepMark]]:
-    """Return the scenario the steps describe (the preset's own traffic is replaced) and marks."""
+    """Return the scenario the steps describe (the preset's own traffic is replaced) and marks.
+
+    Placing a step after an invoke or a burst replays the script so far to see when its first
+    attempts finish; `max_events` bounds the work of all those replays together (events
+    simulated plus events recorded), and a script that needs more raises StepError.
+    """
+    work = _Work(max_events)
     scenario = copy.deepcopy(dict(base))
     scenario["Traffic"] = {"Events": []}
     faults: list[dict[str, Any]] = [
@@ -132,7 +138,7 @@ def apply_steps(
             for index in range(count):
                 suffix = f"-{index + 1}" if count > 1 else ""
                 events.append({"AtMs": clock, "Id": f"step{number}{suffix}"})
-            clock = _first_attempts_done(scenario, clock)
+            clock = _first_attempts_done(scenario, clock, work, number)
     if not events:
         scenario.pop("Traffic")
     return scenario, marks
@@ -180,9 +186,24 @@ class _Releases:
         self.alias.setdefault("Shifts", []).append({"AtMs": clock, **routing})
 
 
-def _first_attempts_done(scenario: dict[str, Any], since_ms: int) -> int:
+class _Work:
+    """What is left of a traffic script's replay budget."""
+
+    def __init__(self, budget: int) -> None:
+        self.left = budget
+
+
+def _first_attempts_done(scenario: dict[str, Any], since_ms: int, work: _Work, number: int) -> int:
     """Return when the first attempts started at or after `since_ms` finish (the caller's view)."""
-    result = simulate(Scenario.from_dict(scenario))
+    left = max(work.left, 1)
+    result = simulate(Scenario.from_dict(scenario), max_events=left, max_trace_events=left)
+    work.left -= result.simulated_events + len(result.events)
+    if result.stopped is not None or work.left <= 0:
+        raise StepError(
+            f"Step {number} makes this traffic script too long to replay in the browser "
+            "(too many invocations, retries or redeliveries so far): use fewer or smaller "
+            "bursts, or undo a step."
+        )
     done = since_ms + 1
     for event in result.events:
         if event.time_ms < since_ms:
