@@ -271,6 +271,14 @@ class Attempt(models.Model):
     def is_exam(self) -> bool:
         return self.quiz.kind == QuizKind.EXAM
 
+    @property
+    def has_certificate(self) -> bool:
+        """Return whether the attempt earns a certificate: only a passed exam does.
+
+        A graded quiz allows retakes and shows its answers, so passing one certifies nothing.
+        """
+        return self.is_exam and not self.is_open and bool(self.passed)
+
     def first_unanswered(self) -> int:
         """Return the number of the first question without an answer (1 if all have one)."""
         keys = [question["key"] for question in self.snapshot["questions"]]

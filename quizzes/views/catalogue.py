@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from course.models import Module
 from course.types import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -16,7 +16,7 @@ from ..lookups import close_overdue
 from ..models import Attempt, Quiz, QuizKind
 
 
-@require_GET
+@require_safe
 def module_quizzes(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
     """List a module's practice per lesson, graded quizzes and exams, with the best scores."""
     module = get_object_or_404(Module.objects.published(), slug=module_slug)
@@ -45,7 +45,7 @@ def module_quizzes(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def learner_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show past attempts and, per topic, how the learner does in graded quizzes and practice."""
     attempts = close_overdue(

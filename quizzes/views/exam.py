@@ -17,7 +17,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from course.types import AuthenticatedHttpRequest
 
@@ -131,7 +132,7 @@ def _question_context(
 
 
 @login_required
-@require_GET
+@require_safe
 def exam_question(
     request: AuthenticatedHttpRequest,
     module_slug: str,
@@ -164,6 +165,7 @@ _SAVE_RESPONSE = "quizzes/exam_question.html#save-response"
 
 
 @login_required
+@vary_on_headers("HX-Request")
 @require_POST
 def exam_answer(
     request: AuthenticatedHttpRequest,
@@ -285,7 +287,7 @@ class ReviewRow:
 
 
 @login_required
-@require_GET
+@require_safe
 def exam_review(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str, attempt_id: int
 ) -> HttpResponse:
@@ -337,7 +339,7 @@ def exam_review(
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_receipt(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str, attempt_id: int
 ) -> HttpResponse:
@@ -375,7 +377,7 @@ def attempt_receipt(
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_certificate(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str, attempt_id: int
 ) -> HttpResponse:
@@ -387,8 +389,8 @@ def attempt_certificate(
         attempt_id=attempt_id,
         now=timezone.now(),
     )
-    if attempt.is_open or not attempt.passed:
-        raise Http404("Certificates are for passed attempts.")
+    if not attempt.has_certificate:
+        raise Http404("Certificates are for passed exams.")
     return render(
         request,
         "quizzes/attempt_certificate.html",

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from course.types import AuthenticatedHttpRequest
 
@@ -25,7 +25,7 @@ def _require_instructor(request: AuthenticatedHttpRequest) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_events(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """The append-only event log of one attempt, for instructors."""
     _require_instructor(request)
@@ -46,7 +46,7 @@ def attempt_events(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRe
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def quiz_accommodations(
     request: AuthenticatedHttpRequest, module_slug: str, quiz_slug: str
 ) -> HttpResponse:

@@ -21,7 +21,7 @@ from ..snapshot import QuestionSnapshot, shuffle_choices
 
 
 @vary_on_headers("HX-Request")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def practice_questions(
     request: HtmxHttpRequest, module_slug: str, lesson_slug: str | None = None
 ) -> HttpResponse:
@@ -30,7 +30,7 @@ def practice_questions(
     template = "quizzes/practice.html#question" if request.htmx else "quizzes/practice.html"
     data = request.POST if request.method == "POST" else request.GET
     page = _Page(request, pset, missed_only=data.get("missed") == "1")
-    if request.method == "GET":
+    if request.method != "POST":
         context = page.context(
             current=request.GET.get("q"),
             seed=_seed(request.GET.get("seed", "")),

@@ -405,3 +405,45 @@ def test_an_untimed_quiz_with_a_window_opens_its_review_when_the_window_closes(c
     local = timezone.localtime(closes_at)
     assert f"opens when the quiz closes, on {local.day} {local:%b %Y, %H:%M}." in html
     assert "Because-" not in html
+
+
+def test_a_passed_graded_quiz_has_no_certificate(client, learner):
+    """Graded quizzes allow retakes and show their answers: only a passed exam is certified."""
+    module, _, _ = make_bank(questions=2)
+    attempt = start(client, make_quiz(module))
+    client.post(submit_url(attempt), right_answers(attempt))
+    attempt.refresh_from_db()
+    assert attempt.passed
+    assert not attempt.has_certificate
+    html = client.get(attempt.result_url()).content.decode()
+    assert "certificate" not in html.lower()
+    assert client.get(attempt.certificate_url()).status_code == 404
+
+
+def scenario_question_attempt(client, *, still_asked: bool) -> Attempt:
+    module, _, questions = make_bank(questions=2)
+    for question in questions:
+        question.scenario_slug = "cold-then-warm"
+        question.save()
+    attempt = start(client, make_quiz(module))
+    client.post(submit_url(attempt), right_answers(attempt))
+    if not still_asked:  # a later load retired the questions that named the preset
+        Question.objects.filter(module=module).update(is_active=False)
+    return attempt
+
+
+def test_the_review_links_each_question_to_its_sandbox_preset(client, learner):
+    attempt = scenario_question_attempt(client, still_asked=True)
+    html = client.get(attempt.result_url()).content.decode()
+    url = reverse(
+        "lab:sandbox",
+        kwargs={"module_slug": attempt.quiz.module.slug, "preset_slug": "cold-then-warm"},
+    )
+    assert html.count(f'href="{url}"') == 2
+
+
+def test_the_review_drops_links_to_presets_the_bank_no_longer_names(client, learner):
+    attempt = scenario_question_attempt(client, still_asked=False)
+    response = client.get(attempt.result_url())
+    assert "cold-then-warm" not in response.content.decode()
+    assert "See it happen in the sandbox" not in response.content.decode()

@@ -131,6 +131,61 @@ def test_a_submit_after_the_grace_ignores_the_late_answers_and_counts_at_the_dea
     assert expired.detail["noticed_at"] == late.isoformat()
 
 
+@pytest.mark.parametrize("first", ["submit", "expire"])
+def test_closing_an_exam_again_or_after_the_grace_grades_it_once(first):
+    attempt = started(time_limit_minutes=10)
+    late = NOW + timedelta(minutes=10, seconds=6)
+    if first == "submit":
+        closed = services.submit_attempt(attempt_id=attempt.pk, now=NOW + timedelta(minutes=1))
+        assert closed.status == AttemptStatus.SUBMITTED
+    else:
+        closed = services.submit_attempt(attempt_id=attempt.pk, now=late)
+        assert (closed.status, closed.finished_at) == (AttemptStatus.EXPIRED, attempt.deadline)
+    again = services.submit_attempt(attempt_id=attempt.pk, now=late + timedelta(minutes=1))
+    assert (again.status, again.finished_at) == (closed.status, closed.finished_at)
+    assert attempt.events.filter(kind__in=["submitted", "expired"]).count() == 1
+
+
+def test_a_draft_drawn_before_another_save_is_refused_unless_it_repeats_the_saved_answer():
+    attempt = started(make_quiz, questions=3)
+    one, two, three = (key_of(attempt, n) for n in (1, 2, 3))
+    first = services.save_answers(
+        attempt_id=attempt.pk, answers={one: ["a"], two: ["b"]}, versions={}, now=NOW
+    )
+    assert first.stale == ()
+    later = NOW + timedelta(minutes=1)
+    stale = services.save_answers(
+        attempt_id=attempt.pk,
+        answers={one: ["c"], two: ["b"], three: ["a"]},  # drawn before the first save
+        versions={one: 0, two: 0, three: 0},
+        now=later,
+    )
+    assert stale.stale == (one,)
+    assert stale.attempt.answers == {one: ["a"], two: ["b"], three: ["a"]}
+    refused = attempt.events.get(kind=AttemptEvent.Kind.REFUSED)
+    assert refused.at == later
+    assert refused.detail == {
+        "question": one,
+        "chosen": ["c"],
+        "why": "stale",
+        "version": 0,
+        "current": first.attempt.answer_versions[one],
+    }
+
+
+def test_a_stale_submit_saves_the_current_answers_and_leaves_the_attempt_open():
+    attempt = started(make_quiz, questions=2)
+    one, two = key_of(attempt, 1), key_of(attempt, 2)
+    services.save_answers(attempt_id=attempt.pk, answers={one: ["a"]}, versions={}, now=NOW)
+    result = services.submit_answers(
+        attempt_id=attempt.pk, answers={one: [], two: ["a"]}, versions={one: 0, two: 0}, now=NOW
+    )
+    assert result.stale == (one,)
+    assert result.attempt.is_open
+    assert result.attempt.answers == {one: ["a"], two: ["a"]}
+    assert not attempt.events.filter(kind=AttemptEvent.Kind.SUBMITTED).exists()
+
+
 def test_a_resume_is_logged_only_while_the_attempt_is_open():
     attempt = started()
     services.record_resume(attempt_id=attempt.pk, now=NOW, client="Tab")
