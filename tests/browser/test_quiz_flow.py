@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from quizzes import services
 from quizzes.models import Question
 from tests.factories import PASSWORD, make_user
 from tests.quizzes_factories import make_bank, make_quiz
@@ -72,3 +74,50 @@ def test_practice_wrong_see_why_retry_then_take_and_review_the_graded_quiz(
     expect(page.get_by_text("Your choice", exact=True)).to_have_count(3)
     expect(page.get_by_role("heading", name=re.compile("Incorrect"))).to_have_count(1)
     expect(page.get_by_text(re.sub(r"</?p>", "", questions[2].explanation_html))).to_be_visible()
+
+
+def test_two_tabs_autosave_one_question_at_a_time_and_a_stale_change_is_refused(
+    page: Page, live_server: LiveServer
+) -> None:
+    module, _, _ = make_bank(questions=3)
+    quiz = make_quiz(module, title="Module quiz")
+    user = make_user()
+    attempt = services.start_attempt(quiz=quiz, user=user, now=timezone.now())
+    one, two, three = (
+        Question.objects.get(key=question["key"]) for question in attempt.snapshot["questions"]
+    )
+    page.goto(live_server.url + reverse("login") + "?next=" + attempt.get_absolute_url())
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("group", name=re.compile(r"^Question \d"))).to_have_count(3)
+    tab_two = page.context.new_page()
+    tab_two.goto(live_server.url + attempt.get_absolute_url())
+
+    # Tab one: each change posts its own question and gets that question's new token back,
+    # so quick changes to one question follow each other without looking stale.
+    page.get_by_label(choice_text(one, "a")).check()
+    expect(page.locator(f"#v-{one.key}")).to_have_value("1")
+    page.get_by_label(choice_text(two, "a")).check()
+    expect(page.locator(f"#v-{two.key}")).to_have_value("2")
+    page.get_by_label(choice_text(one, "b")).check()
+    page.get_by_label(choice_text(one, "c")).check()
+    expect(page.locator(f"#v-{one.key}")).to_have_value("4")
+    expect(page.locator("#save-status")).not_to_contain_text("another tab")
+
+    # Tab two, drawn before all that: a question no one else changed saves; one that tab one
+    # changed is refused with a message, and nothing tab one saved is lost.
+    tab_two.get_by_label(choice_text(three, "a")).check()
+    expect(tab_two.locator(f"#v-{three.key}")).to_have_value("5")
+    expect(tab_two.locator("#save-status")).to_contain_text("Saved at")
+    tab_two.get_by_label(choice_text(one, "a")).check()
+    expect(tab_two.locator("#save-status")).to_contain_text(
+        "This quiz changed in another tab or window — reload to see your latest answers."
+    )
+    attempt.refresh_from_db()
+    assert attempt.answers == {one.key: ["c"], two.key: ["a"], three.key: ["a"]}
+
+    tab_two.get_by_role("link", name="Reload this quiz").click()
+    expect(tab_two.get_by_label(choice_text(one, "c"))).to_be_checked()
+    expect(tab_two.get_by_label(choice_text(two, "a"))).to_be_checked()
+    expect(tab_two.get_by_label(choice_text(three, "a"))).to_be_checked()
