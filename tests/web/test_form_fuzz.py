@@ -19,7 +19,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course.models import LessonProgress
+from course.models import LessonProgress, User
 from quizzes.models import Accommodation, Attempt
 from quizzes.services import save_answers, set_accommodation, start_attempt
 from tests.factories import make_instructor, make_user
@@ -96,7 +96,7 @@ def forms_on(client: Client, page: str) -> list[Form]:
 
 @dataclass
 class World:
-    users: dict[str, object]  # role -> the user its pages are rendered for (None: anonymous)
+    users: dict[str, User | None]  # role -> whom its pages are rendered for (None: anonymous)
     forms: list[tuple[str, Form]]
     bystander: object
     before: object
@@ -104,8 +104,9 @@ class World:
     def client(self, role: str) -> Client:
         """Return a new client signed in as the role (a fuzzed logout must not end the run)."""
         client = Client(raise_request_exception=False)
-        if self.users[role] is not None:
-            client.force_login(self.users[role])
+        user = self.users[role]
+        if user is not None:
+            client.force_login(user)
         return client
 
 
