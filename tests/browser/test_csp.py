@@ -15,7 +15,7 @@ from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 from pytest_django.live_server_helper import LiveServer
 
-from quizzes.models import Question
+from quizzes.models import Attempt, Question
 from tests.factories import PASSWORD, make_instructor, make_user
 from tests.quizzes_factories import make_bank, make_exam, make_quiz
 
@@ -78,8 +78,11 @@ def log_in(page: Page, base: str, username: str, check: Check) -> None:
 def walk(page: Page, base: str, check: Check) -> None:
     """Visit every main page and run each htmx interaction once; call `check` after each."""
 
-    def visit(path: str, name: str) -> None:
-        assert_strict(page.goto(base + path))
+    def visit(path: str, name: str, status: int = 200) -> None:
+        response = page.goto(base + path)
+        assert_strict(response)
+        assert response is not None
+        assert response.status == status, (path, response.status)
         check(name)
 
     # Anonymous: catalogue, module, lessons, print view, search.
@@ -95,7 +98,7 @@ def walk(page: Page, base: str, check: Check) -> None:
     visit(f"/modules/{MODULE}/function-code/", "lesson-code")
     visit(f"/modules/{MODULE}/function-code/print/", "lesson-print")
     visit("/search/?q=cold+start", "search")
-    visit("/this-page-does-not-exist/", "not-found")
+    visit("/this-page-does-not-exist/", "not-found", status=404)
 
     # The lab: gallery, presets of each source, a knob change and a step through htmx.
     visit("/sandbox/", "sandbox-gallery")
@@ -186,10 +189,12 @@ def walk(page: Page, base: str, check: Check) -> None:
     visit(reverse("quizzes:history"), "history")
     visit(reverse("profile"), "profile")
 
-    # An instructor's report of an attempt.
+    # An instructor's pages: an attempt's event log, and time accommodations.
     page.context.clear_cookies()
     instructor = make_instructor()
     log_in(page, base, instructor.username, check)
+    attempt = Attempt.objects.get(quiz=exam, user=user)
+    visit(reverse("quizzes:attempt-events", args=[attempt.pk]), "attempt-events")
     visit(reverse("quizzes:quiz-accommodations", args=[module.slug, exam.slug]), "accommodations")
 
 
