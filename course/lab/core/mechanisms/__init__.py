@@ -1,0 +1,24 @@
+"""Mechanism views: the state of each part of Lambda a run involves, drawn beside the timeline.
+
+`build_views(events, until)` returns every view that applies to the run, in a fixed order.
+Each builder lives in its own module and is registered in `BUILDERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from course.sandbox import TraceEvent
+
+from .base import Builder, Detail, View, events_until
+
+BUILDERS: tuple[Builder, ...] = ()
+
+
+def build_views(events: Sequence[TraceEvent], until: int | None = None) -> tuple[View, ...]:
+    """Return the views of the mechanisms this trace contains, as of trace index `until`."""
+    views = (build(events, until) for build in BUILDERS)
+    return tuple(view for view in views if view is not None)
+
+
+__all__ = ["BUILDERS", "Builder", "Detail", "View", "build_views", "events_until"]
