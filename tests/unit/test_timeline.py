@@ -305,6 +305,40 @@ def test_big_poisson_run_is_aggregated_and_concurrency_never_exceeds_the_peak() 
     assert cold.columns
 
 
+def timeout_burst(*, requests: int, timeout_s: int, init_ms: int) -> Result:
+    """Simulate a burst of requests that all run past the function's timeout."""
+    scenario = Scenario.from_dict(
+        {
+            "seed": 1,
+            "Function": {"Timeout": timeout_s},
+            "Code": {"InitDurationMs": init_ms, "DurationMs": 100},
+            "Source": {"Type": "sync"},
+            "Traffic": {"Bursts": [{"AtMs": 0, "Count": requests}]},
+            "Faults": [{"Effect": "slow", "ExtraMs": 10 * timeout_s * 1000}],
+        }
+    )
+    return simulate(scenario)
+
+
+def test_aggregated_errors_are_counted_when_the_invocations_time_out() -> None:
+    """Regression: 200 timeouts after 5 s were drawn at 0.2 s, when the invocations started."""
+    requests, timeout_s, init_ms = 200, 5, 200
+    result = timeout_burst(requests=requests, timeout_s=timeout_s, init_ms=init_ms)
+    timeline = build_timeline(result)
+    assert timeline.mode == AGGREGATED
+    assert result.metrics.function_errors == requests
+    # Each request gets its own environment: INIT, then the handler runs until the timeout.
+    fails_at = init_ms + timeout_s * 1000
+    errors = next(p for p in timeline.panels if p.title.startswith("Function errors"))
+    assert sum(column.count for column in errors.columns) == requests
+    for column in errors.columns:
+        assert column.start_ms <= fails_at <= column.end_ms, column.title
+    assert all(column.start_ms >= timeout_s * 1000 for column in errors.columns)
+    # The invocations still start (cold) right after INIT: the cold-start panel stays early.
+    cold = next(p for p in timeline.panels if p.title.startswith("Cold starts"))
+    assert all(column.end_ms <= fails_at - timeout_s * 1000 + 1000 for column in cold.columns)
+
+
 def test_too_many_environments_switch_to_aggregated_mode() -> None:
     result = run("scaling-rate")
     assert build_timeline(result).mode == AGGREGATED

@@ -119,6 +119,9 @@ def _columns(
                 coord(h),
                 css,
                 title,
+                t0,
+                t0 + size,
+                value,
             )
         )
     return tuple(columns), peak
@@ -144,6 +147,19 @@ def _times(
 ) -> list[int]:
     """Return the times of the events of a kind that pass keep."""
     return [event.time_ms for event in events if event.kind == kind and keep(event)]
+
+
+def _failure_times(events: Iterable[TraceEvent]) -> list[int]:
+    """Return when each failed invocation failed: its end, not its start.
+
+    An invocation is stamped when it starts; a timeout happens `Timeout` seconds later, which is
+    where the chart must show it (a burst of 5 s timeouts belongs at 5 s, not at 0.2 s).
+    """
+    return [
+        event.time_ms + detail_ms(event, "duration_ms")
+        for event in events
+        if event.kind == Kind.INVOKE and _failed(event)
+    ]
 
 
 def _aggregated_panels(
@@ -188,7 +204,7 @@ def _aggregated_panels(
             "Function errors and timeouts",
             "tl-col-error",
             "error",
-            _times(events, Kind.INVOKE, _failed),
+            _failure_times(events),
         ),
     )
     for title, css, noun, times in counted:

@@ -104,6 +104,9 @@ class Column:
     height: float
     css: str
     title: str
+    start_ms: float = 0.0  # the bucket's time range
+    end_ms: float = 0.0
+    count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
