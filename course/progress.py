@@ -34,10 +34,17 @@ class ProgressView:
         return sum(1 for lesson_id in lesson_ids if lesson_id in self.completed)
 
     def percent_of(self, lesson_ids: Sequence[int]) -> int:
-        """Return the share of the given lessons completed, in whole percent."""
-        if not lesson_ids:
+        """Return the share of the given lessons completed, in whole percent.
+
+        The nearest percent, halves rounded up (1 of 8 is 13 %), except that 100 % means
+        every lesson is done: 199 of 200 shows 99 %.
+        """
+        total = len(lesson_ids)
+        if not total:
             return 0
-        return round(100 * self.completed_of(lesson_ids) / len(lesson_ids))
+        done = self.completed_of(lesson_ids)
+        nearest = (200 * done + total) // (2 * total)  # exact integer half-up
+        return min(nearest, 99) if done < total else 100
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Percent complete is the nearest whole percent: never truncated, never rounded up."""
+"""Percent complete is the nearest whole percent, halves up; 100 % only when all is done."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ def progress(done: int) -> ProgressView:
 
 
 def nearest_percent(done: int, total: int) -> int:
-    """The whole percent closest to done/total, computed exactly (no float on the way)."""
+    """The whole percent closest to done/total, ties up, computed exactly (no float)."""
     exact = Fraction(100 * done, total)
     below = math.floor(exact)
-    assert exact - below != Fraction(1, 2), "a tie: pick a case with one nearest percent"
-    return below + (exact - below > Fraction(1, 2))
+    nearest = below + (exact - below >= Fraction(1, 2))
+    return min(nearest, 99) if done < total else 100
 
 
-CASES = [(1, 3), (2, 3), (1, 6), (5, 6), (1, 7), (6, 7), (397, 400)] + [
+CASES = [(1, 3), (2, 3), (1, 6), (5, 6), (1, 7), (6, 7), (397, 400), (1, 8), (3, 8)] + [
     (done, 13)
     for done in range(14)  # the course has 13 lessons
 ]
@@ -46,3 +46,9 @@ def test_no_lessons_is_zero_percent():
 def test_only_the_given_lessons_count():
     view = ProgressView(completed=frozenset({1, 2, 99}), seen=frozenset(), last_lesson_id=None)
     assert view.percent_of([1, 2, 3]) == nearest_percent(2, 3)
+
+
+def test_a_half_rounds_up_and_only_all_lessons_make_100_percent():
+    assert progress(1).percent_of(list(range(8))) == 13  # 12.5 %
+    assert progress(199).percent_of(list(range(200))) == 99  # 99.5 %, but one is left
+    assert progress(200).percent_of(list(range(200))) == 100
