@@ -18,6 +18,7 @@ from course.sandbox import Metrics, Result, Scenario, ScenarioError, simulate
 
 from .challenges import ChallengeResult, evaluate
 from .event_log import EventLog, build_log
+from .mechanisms import View, build_views
 from .steps import Step, StepError, StepMark, apply_steps, format_steps
 from .timeline import Timeline, build_timeline
 
@@ -52,7 +53,7 @@ def budget_problem(scenario: Mapping[str, Any]) -> str | None:
     return None
 
 
-CACHE_VERSION = 2  # bump when the engine or the page's shapes change
+CACHE_VERSION = 3  # bump when the engine or the page's shapes change
 
 # Work limits of one lab request (README "Security" states the worst case, bench/ measures it):
 # the run itself, and all the replays a traffic script needs to place its steps.
@@ -77,6 +78,8 @@ class LabRun:
     marks: tuple[StepMark, ...] = ()
     stopped: str | None = None
     problem: str | None = None
+    views: tuple[View, ...] = ()  # the mechanism views of the whole run
+    trace_events: int = 0  # how many events `?at=` may step through
 
     def log_for(self, *, errors_only: bool) -> EventLog | None:
         """Return the unfiltered log, or the errors-only one."""
@@ -126,7 +129,21 @@ def run_lab(
         challenge=evaluate(challenge or {}, result.metrics),
         marks=tuple(marks),
         stopped=result.stopped,
+        views=build_views(result.events),
+        trace_events=len(result.events),
     )
+
+
+def run_result(base: Mapping[str, Any], *, steps: Sequence[Step] = ()) -> Result | None:
+    """Return the simulated run itself, trace included, within the same caps (None: not run).
+
+    For stepping (`?at=N`): the trace is too big to cache, so a step page simulates again.
+    """
+    try:
+        scenario, _ = expand(base, steps)
+    except (StepError, ScenarioError):
+        return None
+    return _simulate(scenario)
 
 
 def request_log(

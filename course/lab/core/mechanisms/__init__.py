@@ -10,9 +10,12 @@ from collections.abc import Sequence
 
 from course.sandbox import TraceEvent
 
+from .async_queue import build_async
 from .base import Builder, Detail, View, events_until
+from .pool import build_pool
+from .sqs import build_sqs
 
-BUILDERS: tuple[Builder, ...] = ()
+BUILDERS: tuple[Builder, ...] = (build_pool, build_async, build_sqs)
 
 
 def build_views(events: Sequence[TraceEvent], until: int | None = None) -> tuple[View, ...]:

@@ -1,0 +1,257 @@
+"""The parking lot: the execution environments of a run and the state of each at one instant.
+
+One parking space per environment (a food truck). An environment's state follows its events:
+PROVISION or FREEZE → frozen (idle, waiting for a request), INIT → initialising (a cold start),
+THAW or INVOKE → busy, SHUTDOWN → shutting down at that instant, then gone. The whole-run view
+shows the lot when the last request finished (the shutdowns the run ends with, each truck
+leaving after its idle lifetime, are counted, not drawn as an empty lot).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from course.sandbox import Kind, TraceEvent
+
+from ..timeline.axis import format_time
+from .base import Detail, View, events_until
+
+INITIALISING = "initialising"
+BUSY = "busy"
+FROZEN = "frozen"
+SHUTTING_DOWN = "shutting-down"
+GONE = "gone"
+STATES = (INITIALISING, BUSY, FROZEN, SHUTTING_DOWN, GONE)
+STATE_LABELS = {
+    INITIALISING: "initialising",
+    BUSY: "busy",
+    FROZEN: "frozen (idle)",
+    SHUTTING_DOWN: "shutting down",
+    GONE: "gone",
+}
+# What the truck shows on its side in the picture (short, so it fits a parking space).
+STATE_SIGNS = {
+    INITIALISING: "INIT",
+    BUSY: "BUSY",
+    FROZEN: "FROZEN",
+    SHUTTING_DOWN: "LEAVING",
+    GONE: "gone",
+}
+
+MAX_DRAWN = 24  # parking spaces drawn; the rest are counted ("and K more")
+COLUMNS = 4
+SPACE_W = 120
+SPACE_H = 96
+
+
+@dataclass(frozen=True, slots=True)
+class Space:
+    """One parking space: an environment, its state and where the picture puts it."""
+
+    env: int
+    version: str | None
+    provisioned: bool
+    state: str
+    since_ms: int
+    request: str | None  # the request it serves (busy) or initialises for
+    invocations: int
+    cold_starts: int
+    x: int
+    y: int
+    detail: Detail
+
+    @property
+    def sign(self) -> str:
+        """Return the word painted on the truck."""
+        return STATE_SIGNS[self.state]
+
+    @property
+    def state_label(self) -> str:
+        """Return the state in words."""
+        return STATE_LABELS[self.state]
+
+
+@dataclass(frozen=True, slots=True)
+class StateCount:
+    """How many environments are in one state."""
+
+    state: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PoolView(View):
+    """The parking lot at one instant, with the run's counts so far."""
+
+    time_ms: int
+    spaces: tuple[Space, ...]
+    hidden: int  # environments not drawn (past MAX_DRAWN)
+    counts: tuple[StateCount, ...]
+    created: int
+    cold_starts: int
+    reused: int
+    provisioned: int
+    width: int
+    height: int
+
+    @property
+    def details(self) -> tuple[Detail, ...]:
+        """Return the drawn spaces' details, in the picture's order."""
+        return tuple(space.detail for space in self.spaces)
+
+    @property
+    def view_box(self) -> str:
+        """Return the SVG viewBox."""
+        return f"0 0 {self.width} {self.height}"
+
+
+class _Env:
+    __slots__ = (
+        "cold_starts",
+        "id",
+        "invocations",
+        "provisioned",
+        "request",
+        "shutdown_index",
+        "since_ms",
+        "state",
+        "version",
+    )
+
+    def __init__(self, env_id: int, version: str | None, provisioned: bool) -> None:
+        self.id = env_id
+        self.version = version
+        self.provisioned = provisioned
+        self.state = FROZEN
+        self.since_ms = 0
+        self.request: str | None = None
+        self.invocations = 0
+        self.cold_starts = 0
+        self.shutdown_index = -1
+
+
+def _shown_until(events: Sequence[TraceEvent], until: int | None) -> int:
+    """Return the index the view shows: `until`, or the last event before the closing shutdowns."""
+    if until is not None:
+        return min(until, len(events) - 1)
+    last = len(events) - 1
+    while last > 0 and events[last].kind == Kind.SHUTDOWN:
+        last -= 1
+    return last
+
+
+def build_pool(events: Sequence[TraceEvent], until: int | None) -> PoolView | None:
+    """Return the parking lot as of trace index `until` (None: when the last request finished)."""
+    if not any(event.env is not None for event in events):
+        return None
+    shown = _shown_until(events, until)
+    seen = events_until(events, shown)
+    envs: dict[int, _Env] = {}
+    cold = reused = 0
+    for index, event in enumerate(seen):
+        if event.env is None:
+            continue
+        env = envs.get(event.env)
+        if env is None:
+            provisioned = event.kind == Kind.PROVISION
+            env = envs[event.env] = _Env(event.env, event.version, provisioned)
+            env.since_ms = event.time_ms
+        kind = event.kind
+        if kind == Kind.PROVISION:
+            env.state, env.since_ms = FROZEN, event.time_ms
+        elif kind == Kind.INIT:
+            cold += 1
+            env.cold_starts += 1
+            env.state, env.since_ms, env.request = INITIALISING, event.time_ms, event.request
+        elif kind == Kind.THAW:
+            reused += 1
+            env.state, env.since_ms, env.request = BUSY, event.time_ms, event.request
+        elif kind == Kind.INVOKE:
+            env.invocations += 1
+            env.state, env.since_ms, env.request = BUSY, event.time_ms, event.request
+        elif kind == Kind.FREEZE:
+            env.state, env.since_ms, env.request = FROZEN, event.time_ms, None
+        elif kind == Kind.SHUTDOWN:
+            env.state, env.since_ms, env.request = SHUTTING_DOWN, event.time_ms, None
+            env.shutdown_index = index
+    for env in envs.values():
+        # A shutdown is an instant in the trace: the truck is leaving at its own event only.
+        if env.state == SHUTTING_DOWN and env.shutdown_index != shown:
+            env.state = GONE
+    ordered = sorted(envs.values(), key=lambda env: env.id)
+    drawn = ordered[:MAX_DRAWN]
+    spaces = tuple(_space(env, position) for position, env in enumerate(drawn))
+    counts = tuple(
+        StateCount(state, STATE_LABELS[state], sum(1 for env in ordered if env.state == state))
+        for state in STATES
+    )
+    rows = max(1, -(-len(drawn) // COLUMNS))
+    time_ms = seen[-1].time_ms if seen else 0
+    view = PoolView(
+        key="pool",
+        title="The parking lot: execution environments",
+        summary="",
+        until=until,
+        time_ms=time_ms,
+        spaces=spaces,
+        hidden=len(ordered) - len(drawn),
+        counts=counts,
+        created=len(ordered),
+        cold_starts=cold,
+        reused=reused,
+        provisioned=sum(1 for env in ordered if env.provisioned),
+        width=COLUMNS * SPACE_W,
+        height=rows * SPACE_H,
+    )
+    return _with_summary(view)
+
+
+def _space(env: _Env, position: int) -> Space:
+    row, column = divmod(position, COLUMNS)
+    kind = "provisioned" if env.provisioned else "on-demand"
+    version = f"version {env.version}, " if env.version else ""
+    state = STATE_LABELS[env.state]
+    what = f" for {env.request}" if env.request and env.state in (INITIALISING, BUSY) else ""
+    text = (
+        f"Environment {env.id} ({version}{kind}): {state}{what} since "
+        f"{format_time(env.since_ms)}; {env.invocations} "
+        f"invocation{'' if env.invocations == 1 else 's'} served, {env.cold_starts} cold "
+        f"start{'' if env.cold_starts == 1 else 's'}."
+    )
+    detail = Detail(f"pool-env-{env.id}", f"Environment {env.id}: {state}", text)
+    return Space(
+        env.id,
+        env.version,
+        env.provisioned,
+        env.state,
+        env.since_ms,
+        env.request,
+        env.invocations,
+        env.cold_starts,
+        column * SPACE_W,
+        row * SPACE_H,
+        detail,
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _with_summary(view: PoolView) -> PoolView:
+    states = ", ".join(f"{c.count} {c.label}" for c in view.counts if c.count)
+    moment = (
+        f"At {format_time(view.time_ms)}"
+        if view.until is not None
+        else f"When the last request finished ({format_time(view.time_ms)})"
+    )
+    summary = (
+        f"{moment}: {states or 'no environments'}. So far {_plural(view.created, 'environment')} "
+        f"created ({view.provisioned} provisioned), {_plural(view.cold_starts, 'cold start')}, "
+        f"{_plural(view.reused, 'warm reuse')}."
+    )
+    if view.hidden:
+        summary += f" The picture shows the first {len(view.spaces)}; {view.hidden} more."
+    return replace(view, summary=summary)
