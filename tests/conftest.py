@@ -6,8 +6,6 @@ import pytest
 
 from tests.helpers.course import CONTENT_DIR, CourseSnapshot
 
-__all__ = ["CONTENT_DIR"]  # for modules not yet moved to tests.helpers.course
-
 
 @pytest.fixture(scope="session")
 def _course_snapshot(django_db_setup, django_db_blocker) -> CourseSnapshot:

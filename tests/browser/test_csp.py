@@ -198,11 +198,9 @@ def walk(page: Page, base: str, check: Check) -> None:
     visit(reverse("quizzes:quiz-accommodations", args=[module.slug, exam.slug]), "accommodations")
 
 
-def test_no_page_breaks_the_content_security_policy(page: Page, live_server: LiveServer) -> None:
-    from course.loading import load_course
-    from tests.conftest import CONTENT_DIR
-
-    load_course(CONTENT_DIR)
+def test_no_page_breaks_the_content_security_policy(
+    page: Page, live_server: LiveServer, course_content: object
+) -> None:
     console: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
