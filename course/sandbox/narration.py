@@ -1,32 +1,142 @@
-"""One-line plain-language narration for trace events, using the course's analogies.
+"""One-line plain-language narration for trace events, in the course's analogies, one voice a run.
 
-Food truck: parks = INIT, serves = INVOKE, drives away = SHUTDOWN. Restaurant counter = sync,
-kitchen = async, buffet = polling (SQS), assembly line = streams.
+The rule (docs/authoring.md, "The sandbox's narration"):
+
+- **Environments are food trucks, in every run** (lesson 1): INIT = the truck parks and sets up,
+  INVOKE = it serves, frozen = it waits between customers, SHUTDOWN = it drives away.
+- **Database connections are waiters** (lesson 5), whatever the source.
+- **The source speaks in its own lesson's analogy, and only that one**: the restaurant counter
+  for synchronous calls, the kitchen (tickets on a rail, the manager's problems tray) for
+  asynchronous events, the buffet (an attendant refilling trays) for SQS polling, the assembly
+  line (a belt, a rejection bin) for Kinesis and DynamoDB streams. A run has one source, so a
+  log never mixes two source analogies; the words of each live in one `Voice` below.
+- Counts agree with their nouns ("1 message", "2 messages"); times are in human units
+  ("350 ms", "1.5 s", "2 min", "10 min 0.352 s"), never raw milliseconds past a second.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+_S = 1_000
+_MIN = 60_000
+_H = 3_600_000
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """Return "1 message" or "2 messages" (pass `nouns` for an irregular plural)."""
+    word = noun if count == 1 else (nouns or f"{noun}s")
+    return f"{count:,} {word}"
+
+
+def times(count: int) -> str:
+    """Return "once", "twice" or "3 times"."""
+    return {1: "once", 2: "twice"}.get(count, f"{count:,} times")
+
+
+def duration(ms: int) -> str:
+    """Return a span of time in human units: "350 ms", "1.5 s", "2 min", "10 min 0.352 s"."""
+    if ms < _S:
+        return f"{ms:,} ms"
+    if ms < _MIN:
+        return f"{ms / _S:g} s"
+    hours, rest = divmod(ms, _H)
+    minutes, rest = divmod(rest, _MIN)
+    parts = [f"{hours:,} h"] if hours else []
+    if minutes:
+        parts.append(f"{minutes} min")
+    if rest:
+        parts.append(f"{rest / _S:g} s")
+    return " ".join(parts)
+
 
 def seconds(ms: int) -> str:
-    """Format milliseconds as seconds for a sentence."""
-    return f"{ms / 1000:g} s"
+    """Format milliseconds for a sentence (kept for callers: same as `duration`)."""
+    return duration(ms)
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """The words one source uses for its own part of the story."""
+
+    analogy: str  # the analogy's name, as in the lesson's `::: analogy` callout
+    place: str  # where an item arrives
+    arrives: str  # "{item} {arrives} {place}."
+    poller: str  # who takes batches (polling sources)
+    batch: str  # what a batch is called
+    back: str  # where a failed item goes back to
+    gives_up: str  # who gives up on an item
+    bin: str  # where given-up items are put, in the analogy's words
+
+
+SYNC = Voice(
+    analogy="restaurant counter",
+    place="the restaurant counter",
+    arrives="arrives at",
+    poller="",
+    batch="order",
+    back="the counter",
+    gives_up="The counter",
+    bin="",
+)
+ASYNC = Voice(
+    analogy="restaurant kitchen",
+    place="the kitchen's ticket rail (Lambda's internal queue)",
+    arrives="goes on",
+    poller="",
+    batch="ticket",
+    back="the rail",
+    gives_up="The kitchen",
+    bin="the manager's problems tray",
+)
+SQS = Voice(
+    analogy="buffet",
+    place="the buffet (the queue)",
+    arrives="is put out on",
+    poller="The attendant (Lambda's poller)",
+    batch="tray",
+    back="the buffet",
+    gives_up="The attendant",
+    bin="the queue's dead-letter queue",
+)
+STREAM = Voice(
+    analogy="assembly line",
+    place="the assembly line",
+    arrives="joins",
+    poller="The line's poller",
+    batch="batch",
+    back="the belt",
+    gives_up="The line manager",
+    bin="the rejection bin",
+)
+VOICES = {"sync": SYNC, "async": ASYNC, "sqs": SQS, "kinesis": STREAM, "dynamodb": STREAM}
+
+
+# --- Environments: the food truck, in every run -------------------------------------------------
 
 
 def init(env: int, request: str, ms: int, setup_outside: bool, cut: bool) -> str:
-    """Narrate a cold start."""
-    oven = (
-        " The oven is pre-heated here (clients created outside the handler)."
+    """Narrate a cold start: a new environment, even when INIT takes 0 ms."""
+    grill = (
+        " It lights its grill once, here (clients created outside the handler), so later "
+        "customers of this truck skip that step."
         if setup_outside
         else ""
     )
     if cut:
         return (
-            f"Cold start for {request}: food truck #{env} starts parking, but setup would take "
-            f"{seconds(ms)}, past the 10 s init limit.{oven}"
+            f"Cold start for {request}: food truck #{env} starts parking, but setting up would "
+            f"take {duration(ms)}, past the 10 s init limit.{grill}"
+        )
+    if ms == 0:
+        return (
+            f"Cold start for {request}: a new food truck #{env} parks. Its setup takes 0 ms "
+            "(INIT 0 ms: no work outside the handler), but it is still a new environment, "
+            f"not a warm one.{grill}"
         )
     return (
-        f"Cold start for {request}: food truck #{env} parks and sets up (INIT {ms} ms: extensions, "
-        f"runtime, then your code outside the handler).{oven}"
+        f"Cold start for {request}: food truck #{env} parks and sets up (INIT {duration(ms)}: "
+        f"extensions, runtime, then your code outside the handler).{grill}"
     )
 
 
@@ -42,22 +152,27 @@ def provision(env: int, version: str, ms: int) -> str:
     """Narrate a provisioned-concurrency environment made ready before traffic."""
     return (
         f"Provisioned truck #{env} for version {version} parked and set up before any customer "
-        f"arrived ({ms} ms init, AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency)."
+        f"arrived ({duration(ms)} init, AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency)."
     )
 
 
 def thaw(env: int, request: str, invocations: int) -> str:
-    """Narrate a warm start."""
+    """Narrate a warm start; `invocations` is how many requests the truck served before."""
+    if invocations == 0:
+        return (
+            f"Warm start: truck #{env} was set up ahead of time and serves {request} at once, "
+            "its first customer (no INIT for this request)."
+        )
     return (
         f"Warm start: truck #{env} is already parked and serves {request} at once; its globals "
-        f"and /tmp from {invocations} earlier request(s) are still there."
+        f"and /tmp from {plural(invocations, 'earlier request')} are still there."
     )
 
 
 def reinit(env: int, request: str, ms: int) -> str:
     """Narrate a re-initialisation after a reset."""
     return (
-        f"Truck #{env} was reset after a crash or timeout: it re-runs init ({ms} ms) for "
+        f"Truck #{env} was reset after a crash or timeout: it re-runs init ({duration(ms)}) for "
         f"{request}, inside this request's timeout. /tmp survived the reset, globals did not."
     )
 
@@ -70,11 +185,11 @@ def invoke(env: int, request: str, ms: int, outcome: str, version: str) -> str:
         "timeout": "but runs out of time",
         "crash": "but the runtime crashes",
     }[outcome]
-    return f"Truck #{env} (version {version}) serves {request} for {ms} ms {ending}."
+    return f"Truck #{env} (version {version}) serves {request} for {duration(ms)} {ending}."
 
 
 def timeout(env: int, seconds_: int) -> str:
-    """Narrate a function timeout."""
+    """Narrate a function timeout (the first words are AWS's own log message)."""
     return (
         f"Task timed out after {seconds_}.00 seconds: Lambda stops truck #{env}'s runtime "
         "mid-order."
@@ -98,10 +213,58 @@ def shutdown(env: int, idle_s: int, limit_ms: int, killed: bool) -> str:
     """Narrate an environment being reclaimed."""
     kill = " Extensions still running at the limit are killed (SIGKILL)." if killed else ""
     return (
-        f"Truck #{env} drives away after {idle_s} s without customers (SHUTDOWN, "
-        f"{limit_ms} ms allowed). The idle lifetime is a simulator setting: AWS does not "
+        f"Truck #{env} drives away after {duration(idle_s * _S)} without customers (SHUTDOWN, "
+        f"{duration(limit_ms)} allowed). The idle lifetime is a simulator setting: AWS does not "
         f"guarantee how long idle environments live.{kill}"
     )
+
+
+# --- Database connections: waiters ------------------------------------------------------------
+
+
+def db_error(env: int, limit: int) -> str:
+    """Narrate a database connection refused."""
+    return (
+        f"Truck #{env} asks for a database connection but all {plural(limit, 'waiter')} are "
+        "taken: 'too many connections'."
+    )
+
+
+def db_wait(env: int, wait_ms: int) -> str:
+    """Narrate waiting for a pooled connection."""
+    return (
+        f"Truck #{env} waits {duration(wait_ms)} for a free waiter (pooled connection) at RDS "
+        "Proxy."
+    )
+
+
+# --- Every source, in its own voice -----------------------------------------------------------
+
+
+def offer(request: str, voice: Voice, where: str = "") -> str:
+    """Narrate an item arriving (at `where`, a shard, when the place has parts)."""
+    return f"{request} {voice.arrives} {voice.place}{f' ({where})' if where else ''}."
+
+
+def side_effect(request: str, count: int) -> str:
+    """Narrate a side effect."""
+    if count > 1:
+        return f"Side effect for {request} happens again (#{count}): a duplicate."
+    return f"Side effect for {request} is recorded."
+
+
+def idempotent_hit(request: str) -> str:
+    """Narrate an idempotency-store hit."""
+    return f"{request} was already processed: the idempotency store returns the saved result."
+
+
+def destination(request: str, condition: str, arn: str) -> str:
+    """Narrate a destination record (async success or failure)."""
+    article = "An" if condition[:1] in "AEIOU" else "A"
+    return f"{article} {condition} record for {request} is sent to {arn}."
+
+
+# --- Synchronous: the restaurant counter --------------------------------------------------------
 
 
 def throttle_sync(request: str, reason: str) -> str:
@@ -109,22 +272,6 @@ def throttle_sync(request: str, reason: str) -> str:
     return (
         f"429 TooManyRequestsException for {request} ({reason}): no free truck and no room to "
         "park another. The counter turns the customer away; Lambda never retries a sync call."
-    )
-
-
-def throttle_async(request: str, delay_ms: int) -> str:
-    """Narrate an internal throttle of an async event."""
-    return (
-        f"The kitchen is full: {request} goes back on the internal queue and is retried in "
-        f"{seconds(delay_ms)} (throttles don't use up the error retries)."
-    )
-
-
-def throttle_poller(what: str, delay_ms: int) -> str:
-    """Narrate a poller whose invocation was throttled."""
-    return (
-        f"The function is at its concurrency limit: the poller holds {what} and tries again "
-        f"in {seconds(delay_ms)}."
     )
 
 
@@ -142,71 +289,131 @@ def response(request: str, status: int, error: str | None, version: str) -> str:
 def client_timeout(request: str, seconds_: int) -> str:
     """Narrate a client read timeout."""
     return (
-        f"The client stops waiting for {request} after its {seconds_} s read timeout, but the "
-        "function keeps running: the work is not cancelled."
+        f"The customer stops waiting at the counter for {request} after the SDK's "
+        f"{duration(seconds_ * _S)} read timeout, but the function keeps running: the work is "
+        "not cancelled."
     )
 
 
 def client_retry(request: str, attempt: int, delay_ms: int, why: str) -> str:
     """Narrate an SDK retry."""
-    return f"The SDK retries {request} ({why}) as attempt {attempt} after {delay_ms} ms backoff."
+    return (
+        f"The SDK orders {request} again at the counter ({why}) as attempt {attempt} after "
+        f"{duration(delay_ms)} backoff."
+    )
+
+
+# --- Asynchronous: the kitchen ----------------------------------------------------------------
 
 
 def accepted(request: str) -> str:
     """Narrate an async event accepted."""
     return (
-        f"{request} is accepted with HTTP 202 and placed on the kitchen's internal queue; the "
-        "caller does not wait."
+        f"{request} is accepted with HTTP 202 and its ticket goes on the kitchen's rail "
+        "(Lambda's internal queue); the caller does not wait."
+    )
+
+
+def throttle_async(request: str, delay_ms: int) -> str:
+    """Narrate an internal throttle of an async event."""
+    return (
+        f"The kitchen is full: {request}'s ticket goes back on the rail and is retried in "
+        f"{duration(delay_ms)} (throttles don't use up the error retries)."
     )
 
 
 def retry_async(request: str, attempt: int, delay_ms: int) -> str:
     """Narrate an async retry after a function error."""
     return (
-        f"{request} failed; Lambda retries it as attempt {attempt} in about "
-        f"{seconds(delay_ms)} (AWS says ~1 min, then ~2 min)."
+        f"{request} failed; the kitchen cooks it again as attempt {attempt} in about "
+        f"{duration(delay_ms)} (AWS says ~1 min, then ~2 min)."
     )
 
 
-def discard(request: str, condition: str, where: str | None) -> str:
-    """Narrate an event being given up on."""
-    target = f" and sent to {where}" if where else "; with no destination it is simply lost"
-    return f"Lambda gives up on {request} ({condition}){target}."
+def discard(request: str, condition: str, where: str | None, voice: Voice = ASYNC) -> str:
+    """Narrate an item being given up on, sent to `where` or lost."""
+    target = f" and sends it to {where}" if where else "; with no destination it is simply lost"
+    return f"{voice.gives_up} gives up on {request} ({condition}){target}."
 
 
 def dlq(request: str, arn: str) -> str:
-    """Narrate a dead-letter delivery."""
-    return f"{request} lands in the rejection bin {arn}."
+    """Narrate an async event's dead-letter delivery."""
+    return f"{request}'s ticket goes to {ASYNC.bin}: the dead-letter queue {arn}."
 
 
-def destination(request: str, condition: str, arn: str) -> str:
-    """Narrate a destination record."""
-    return f"A {condition} record for {request} is sent to {arn}."
+# --- Polling sources: the buffet (SQS) and the assembly line (streams) ---------------------------
 
 
-def offer(request: str, place: str) -> str:
-    """Narrate an item arriving."""
-    return f"{request} arrives at the {place}."
+def batch_start(count: int, where: str, voice: Voice) -> str:
+    """Narrate a poller taking a batch of `count` items from `where`."""
+    noun = "message" if voice is SQS else "record"
+    return f"{voice.poller} takes a {voice.batch} of {plural(count, noun)} from {where}."
 
 
-def batch_start(size: int, where: str) -> str:
-    """Narrate a poller taking a batch."""
-    return f"The poller takes a batch of {size} from {where}."
+def throttle_poller(what: str, delay_ms: int, voice: Voice) -> str:
+    """Narrate a poller whose invocation was throttled."""
+    return (
+        f"The function is at its concurrency limit: {voice.poller.lower()} holds {what} and "
+        f"tries again in {duration(delay_ms)}."
+    )
+
+
+def expire(what: str, why: str, voice: Voice) -> str:
+    """Narrate an item expiring."""
+    return f"{what} expires ({why}) and leaves {voice.back} without being processed."
+
+
+def batch_result(size: int, deleted: int, failed: int | None) -> str:
+    """Narrate an SQS batch's outcome; `failed` is None when the whole batch failed."""
+    if failed is None:
+        return (
+            f"The whole {SQS.batch} of {plural(size, 'message')} failed: every message, even "
+            "those processed fine, goes back on the buffet after the visibility timeout."
+        )
+    if failed:
+        return (
+            f"Partial batch response: {deleted:,} deleted, {failed:,} back on the buffet after "
+            "the visibility timeout."
+        )
+    if deleted == 1:
+        return "Batch succeeded: Lambda deletes its 1 message."
+    return f"Batch succeeded: Lambda deletes all {plural(deleted, 'message')}."
 
 
 def visible_again(message: str, count: int) -> str:
     """Narrate an SQS message returning after its visibility timeout."""
     return (
-        f"{message}'s visibility timeout ends: it is back on the buffet (received {count} "
-        "time(s) so far)."
+        f"{message}'s visibility timeout ends: it is back on the buffet (received "
+        f"{times(count)} so far)."
     )
 
 
 def redrive(message: str, count: int) -> str:
     """Narrate a message moved to the queue's DLQ."""
     return (
-        f"{message} exceeded maxReceiveCount after {count} receives: SQS moves it to the "
-        "queue's dead-letter queue (the rejection bin) instead of delivering it again."
+        f"{message} reached maxReceiveCount after {plural(count, 'receive')}: SQS takes it off "
+        "the buffet and moves it to the queue's dead-letter queue instead of serving it again."
+    )
+
+
+def records(first: str, last: str) -> str:
+    """Return "record 6" or "records 5–8"."""
+    return f"record {first}" if first == last else f"records {first}–{last}"
+
+
+def stream_retry(delay_ms: int) -> str:
+    """Narrate a stream batch retried while its shard waits."""
+    return (
+        "The batch failed; the line stops (the shard is blocked) while Lambda retries it in "
+        f"{duration(delay_ms)} (AWS does not document the cadence)."
+    )
+
+
+def stream_failure_record(what: str, condition: str, arn: str) -> str:
+    """Narrate a stream's on-failure record: a note about the records, not the records."""
+    return (
+        f"A {condition} note about {what} goes in the rejection bin {arn}. It says where to find "
+        "them, not the records: read them before expiry."
     )
 
 
@@ -220,34 +427,4 @@ def bisect(low: str, high: str) -> str:
 
 def checkpoint(shard: str, position: str) -> str:
     """Narrate a stream checkpoint."""
-    return f"Checkpoint on {shard}: processing resumes after sequence number {position}."
-
-
-def expire(what: str, why: str) -> str:
-    """Narrate an item expiring."""
-    return f"{what} expires ({why}) and is removed without being processed."
-
-
-def side_effect(request: str, count: int) -> str:
-    """Narrate a side effect."""
-    if count > 1:
-        return f"Side effect for {request} happens again (#{count}): a duplicate."
-    return f"Side effect for {request} is recorded."
-
-
-def idempotent_hit(request: str) -> str:
-    """Narrate an idempotency-store hit."""
-    return f"{request} was already processed: the idempotency store returns the saved result."
-
-
-def db_error(env: int, limit: int) -> str:
-    """Narrate a database connection refused."""
-    return (
-        f"Truck #{env} asks for a database connection but all {limit} are taken: "
-        "'too many connections'."
-    )
-
-
-def db_wait(env: int, wait_ms: int) -> str:
-    """Narrate waiting for a pooled connection."""
-    return f"Truck #{env} waits {wait_ms} ms for a free waiter (pooled connection) at RDS Proxy."
+    return f"Checkpoint on {shard}: the line resumes after sequence number {position}."

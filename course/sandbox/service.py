@@ -410,7 +410,9 @@ class Service:
         assert tracer is not None
         env, now, name = ex.env, ex.requested_ms, label(ex.items)
         outside = version.code.setup_placement == "outside" and version.code.setup_ms > 0
-        if init_phase:
+        # A new environment is a cold start even when INIT takes 0 ms: trace it as an INIT.
+        fresh = ex.cold and not reinit and env.invocations == 1
+        if init_phase or fresh:
             cut = init_ms > INIT_LIMIT_MS
             tracer.emit(
                 now,
@@ -431,7 +433,7 @@ class Service:
                     env=env.id,
                     version=ex.version,
                 )
-        elif reinit:
+        elif reinit or ex.cold:
             tracer.emit(
                 now,
                 Kind.INIT,

@@ -184,7 +184,8 @@ class AsyncSource(Source):
                     ErrorMessage=(ex.error_type if ex is not None else condition) or condition,
                 )
         if tracer is not None:
-            where = " and ".join(places) if places else None
+            names = {"OnFailure": "the OnFailure destination", "DeadLetterConfig": "the DLQ"}
+            where = " and ".join(names[place] for place in places) if places else None
             tracer.emit(
                 now,
                 Kind.DISCARD,

@@ -58,7 +58,7 @@ class SqsSource(Source):
         self.rec.offered += 1
         if self.tracer is not None:
             self.tracer.emit(
-                now, Kind.OFFER, say.offer(item.id, self.place), request=item.id, group=item.group
+                now, Kind.OFFER, say.offer(item.id, say.SQS), request=item.id, group=item.group
             )
         item.visible_since = now
         if self.fifo:
@@ -92,7 +92,7 @@ class SqsSource(Source):
                 self.tracer.emit(
                     now,
                     Kind.BATCH_START,
-                    say.batch_start(len(items), "the queue"),
+                    say.batch_start(len(items), "the queue", say.SQS),
                     request=items[0].id if len(items) == 1 else f"{items[0].id}…{items[-1].id}",
                     batch=[item.id for item in items],
                     receive_counts=[item.receive_count for item in items],
@@ -106,7 +106,7 @@ class SqsSource(Source):
                 self.tracer.emit(
                     now,
                     Kind.EXPIRE,
-                    say.expire(item.id, "message retention period"),
+                    say.expire(item.id, "message retention period", say.SQS),
                     request=item.id,
                 )
             self.finish_item(now, item, DISCARDED)
@@ -200,7 +200,7 @@ class SqsSource(Source):
             self.tracer.emit(
                 now,
                 Kind.THROTTLE,
-                say.throttle_poller("the batch", delay),
+                say.throttle_poller("the tray", delay, say.SQS),
                 outcome="429",
                 Reason=result,
             )
@@ -250,17 +250,7 @@ class SqsSource(Source):
         self._poll(now)
 
     def _result_text(self, failed: set[str] | None, size: int, deleted: int) -> str:
-        if failed is None:
-            return (
-                f"The whole batch of {size} failed: every message, even those processed fine, "
-                "returns after the visibility timeout."
-            )
-        if failed:
-            return (
-                f"Partial batch response: {deleted} deleted, {len(failed)} will return after the "
-                "visibility timeout."
-            )
-        return f"Batch succeeded: Lambda deletes all {deleted} messages."
+        return say.batch_result(size, deleted, None if failed is None else len(failed))
 
     def _unlock_groups(self, batch: Batch) -> None:
         for group in {item.group or "default" for item in batch.items}:

@@ -105,7 +105,7 @@ class StreamSource(Source):
             self.tracer.emit(
                 now,
                 Kind.OFFER,
-                say.offer(f"Record {item.id}", f"{lane.name} assembly line"),
+                say.offer(f"Record {item.id}", say.STREAM, lane.name),
                 request=item.id,
                 shard=lane.name,
             )
@@ -163,7 +163,7 @@ class StreamSource(Source):
             self.tracer.emit(
                 now,
                 Kind.BATCH_START,
-                say.batch_start(len(items), lane.name),
+                say.batch_start(len(items), lane.name, say.STREAM),
                 request=f"{items[0].id}…{items[-1].id}" if len(items) > 1 else items[0].id,
                 attempt=span[2] + 1,
                 shard=lane.name,
@@ -180,7 +180,7 @@ class StreamSource(Source):
                 self.tracer.emit(
                     now,
                     Kind.THROTTLE,
-                    say.throttle_poller(f"{lane.name}'s batch", delay),
+                    say.throttle_poller(f"{lane.name}'s batch", delay, say.STREAM),
                     outcome="429",
                     Reason=result,
                     shard=lane.name,
@@ -202,7 +202,7 @@ class StreamSource(Source):
                     self.tracer.emit(
                         now,
                         Kind.EXPIRE,
-                        say.expire(f"Record {item.id}", "stream retention"),
+                        say.expire(f"Record {item.id}", "stream retention", say.STREAM),
                         request=item.id,
                         shard=lane.name,
                     )
@@ -235,8 +235,9 @@ class StreamSource(Source):
                 self.tracer.emit(
                     now,
                     Kind.DESTINATION,
-                    say.destination(f"records {items[0].id}–{items[-1].id}", condition, arn)
-                    + " It says where to find them, not the records: read them before expiry.",
+                    say.stream_failure_record(
+                        say.records(items[0].id, items[-1].id), condition, arn
+                    ),
                     outcome=condition,
                     condition=condition,
                     approximateInvokeCount=count,
@@ -247,7 +248,7 @@ class StreamSource(Source):
             self.tracer.emit(
                 now,
                 Kind.DISCARD,
-                say.discard(f"records {items[0].id}–{items[-1].id}", condition, None),
+                say.discard(say.records(items[0].id, items[-1].id), condition, None, say.STREAM),
                 outcome=condition,
                 shard=lane.name,
             )
@@ -321,8 +322,7 @@ class StreamSource(Source):
             self.tracer.emit(
                 now,
                 Kind.RETRY_SCHEDULED,
-                f"The batch failed; the shard is blocked while Lambda retries it in "
-                f"{lane.backoff_ms / 1000:g} s (AWS does not document the cadence).",
+                say.stream_retry(lane.backoff_ms),
                 shard=lane.name,
                 attempt=span[2] + 1,
                 delay_ms=lane.backoff_ms,

@@ -22,7 +22,7 @@ class SyncSource(Source):
         """Invoke the function for one caller request."""
         self.rec.offered += 1
         if self.tracer is not None:
-            self.tracer.emit(now, Kind.OFFER, say.offer(item.id, self.place), request=item.id)
+            self.tracer.emit(now, Kind.OFFER, say.offer(item.id, say.SYNC), request=item.id)
         self._attempt(now, item)
 
     def _attempt(self, now: int, item: Item) -> None:
