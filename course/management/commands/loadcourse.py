@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from course.content.item_writing import ItemReport, check_course
 from course.loading import ContentError, load_course
 
 
@@ -28,9 +29,35 @@ class Command(BaseCommand):
         path = path or Path(settings.COURSE_CONTENT_DIR)
         if not path.is_dir():
             raise CommandError(f"{path}: no such folder (expected a folder of modules).")
+        # Item writing (docs/authoring.md): a bank-level threshold blocks the load like any
+        # other problem; per-question cues are printed as warnings and block nothing.
+        banks = check_course(path)
+        bank_errors = [problem for report in banks.values() for problem in report.errors]
         try:
+            if bank_errors:
+                try:
+                    load_course(path, check_only=True)
+                except ContentError as error:
+                    raise ContentError(error.problems + bank_errors) from error
+                raise ContentError(bank_errors)
             summary = load_course(path, check_only=check)
         except ContentError as error:  # the message already names file and line
             raise CommandError(str(error)) from error
+        self._report_item_writing(banks)
         prefix = "Content is valid. " if check else ""
         self.stdout.write(self.style.SUCCESS(prefix + str(summary)))
+
+    def _report_item_writing(self, banks: dict[str, ItemReport]) -> None:
+        for module, report in banks.items():
+            warnings = report.warnings
+            if warnings:
+                count = len(warnings)
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{count} item-writing warning{'s' if count != 1 else ''} in {module}:"
+                    )
+                )
+                for problem in warnings:
+                    self.stdout.write(f"  {problem}")
+            if report.stats.questions:
+                self.stdout.write(f"Item writing, {module}: {report.stats}")
