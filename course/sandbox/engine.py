@@ -192,4 +192,5 @@ def _metrics(scenario: Scenario, rec: Recorder, service: Service, horizon: int) 
         db_peak_connections=rec.db_peak,
         horizon_ms=horizon,
         terminal=MappingProxyType(dict(rec.terminal)),
+        invocations_by_version=MappingProxyType(dict(sorted(rec.by_version.items()))),
     )

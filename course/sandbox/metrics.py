@@ -136,6 +136,10 @@ class Metrics:
     db_peak_connections: int
     horizon_ms: int
     terminal: MappingProxyType[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    # Invocations per executed version ("$LATEST", "1", …): an alias's split, counted.
+    invocations_by_version: MappingProxyType[str, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dictionary."""
@@ -149,7 +153,7 @@ class Metrics:
     def from_dict(cls, data: Mapping[str, Any]) -> Metrics:
         """Rebuild metrics from `as_dict()` output (e.g. stored in a session or a cache)."""
         values = dict(data)
-        for name in ("dead_lettered", "terminal"):
+        for name in ("dead_lettered", "terminal", "invocations_by_version"):
             values[name] = MappingProxyType(dict(values.get(name, {})))
         return cls(**values)
 
@@ -179,6 +183,7 @@ class Recorder:
             UNFINISHED: 0,
         }
         self.dead_lettered: dict[str, int] = {}
+        self.by_version: dict[str, int] = {}
         self.success_destinations = 0
         self.side_effects = 0
         self.duplicate_side_effects = 0

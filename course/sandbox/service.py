@@ -273,6 +273,7 @@ class Service:
             cold = False
         gate.enter()
         rec.invocations += 1
+        rec.by_version[version_name] = rec.by_version.get(version_name, 0) + 1
         if cold:
             rec.cold += 1
             fault = self.handler.init_fails(items[0], attempt, now, version_name)
