@@ -10,12 +10,22 @@ from collections.abc import Sequence
 
 from course.sandbox import TraceEvent
 
+from .alias import build_alias
 from .async_queue import build_async
 from .base import Builder, Detail, View, events_until
+from .database import build_database
 from .pool import build_pool
 from .sqs import build_sqs
+from .stream import build_stream
 
-BUILDERS: tuple[Builder, ...] = (build_pool, build_async, build_sqs)
+BUILDERS: tuple[Builder, ...] = (
+    build_pool,
+    build_async,
+    build_sqs,
+    build_stream,
+    build_alias,
+    build_database,
+)
 
 
 def build_views(events: Sequence[TraceEvent], until: int | None = None) -> tuple[View, ...]:
