@@ -224,24 +224,27 @@ MERGE_UNITS = 5.0  # markers closer than this (SVG units) in one lane are drawn 
 
 
 def test_markers_closer_than_the_merge_distance_are_drawn_as_one_group() -> None:
-    first, last = 10_000, 80_000  # the last request fixes the axis span
-    reference = throttled_requests(first, last)
+    # A request every 5 s for 80 s: no quiet gap long enough to be squeezed, so the axis is
+    # linear and its scale is the plot width over the span.
+    steady = range(0, 80_001, 5_000)
+    reference = throttled_requests(*steady)
+    assert not reference.breaks
     units_per_ms = (reference.plot_right - reference.plot_left) / (
         reference.end_ms - reference.start_ms
     )
     # The gap in ms that puts two markers exactly MERGE_UNITS units apart on this axis.
     at_distance = round(MERGE_UNITS / units_per_ms)
+    first = 10_000
 
-    apart = throttled_requests(first, first + at_distance, last)
-    markers = source_markers(apart)
-    assert [marker.count for marker in markers] == [2, 2, 2], "not closer: drawn separately"
-    assert markers[1].x - markers[0].x == MERGE_UNITS, "the two requests sit exactly that far"
+    apart = source_markers(throttled_requests(*steady, first + at_distance))
+    assert [marker.count for marker in apart] == [2] * (len(steady) + 1)
+    assert apart[3].x - apart[2].x == MERGE_UNITS, "the two requests sit exactly that far"
 
-    inside = throttled_requests(first, first + at_distance - 1, last)
+    inside = throttled_requests(*steady, first + at_distance - 1)
     assert (at_distance - 1) * units_per_ms < MERGE_UNITS
     markers = source_markers(inside)
-    assert [marker.count for marker in markers] == [4, 2], "closer: one group of both requests"
-    assert "also here" in markers[0].title
+    assert [marker.count for marker in markers] == [2, 2, 4] + [2] * (len(steady) - 3)
+    assert "also here" in markers[2].title
 
 
 def test_timeline_modules_depend_downward_only() -> None:
@@ -461,8 +464,16 @@ def test_detailed_templates_render_well_formed_svg_linked_to_the_log(slug: str) 
 def test_aggregated_template_renders_well_formed_svg() -> None:
     html = render(big_poisson_run())
     svg = svg_of(html)
-    assert svg.get("role") == "img"
-    assert svg.findall(".//{http://www.w3.org/2000/svg}polyline")
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.get("role") == "group", "its columns are focusable, so not one image"
+    assert svg.findall(f".//{ns}polyline")
+    columns = svg.findall(f".//{ns}g[@class='tl-col']")
+    assert columns
+    for column in columns:
+        title = column.find(f"{ns}title")
+        assert title is not None
+        assert column.get("tabindex") == "0"
+        assert column.get("aria-label") == title.text
     assert "showing totals per" in html
 
 

@@ -44,6 +44,7 @@ class EventLog:
     matched: int  # events passing the filter
     errors_only: bool
     request: str | None
+    window: tuple[float, float] | None = None  # a zoomed timeline's time range, in ms
 
     @property
     def shown(self) -> int:
@@ -58,7 +59,14 @@ class EventLog:
     @property
     def filtered(self) -> bool:
         """Return whether any filter is on."""
-        return self.errors_only or self.request is not None
+        return self.errors_only or self.request is not None or self.window is not None
+
+    @property
+    def window_label(self) -> str:
+        """Return the zoom window in words: "from 1 min 00.200 s to 1 min 02.000 s"."""
+        if self.window is None:
+            return ""
+        return f"from {format_time(int(self.window[0]))} to {format_time(int(self.window[1]))}"
 
 
 def is_error(event: TraceEvent) -> bool:
@@ -159,8 +167,11 @@ def build_log(
     request: str | None = None,
     limit: int = 500,
     timeline: Timeline | None = None,
+    window: tuple[float, float] | None = None,
 ) -> EventLog:
     """Return the log lines, filtered to errors and/or one request id, at most `limit` lines.
+
+    A `window` (start, end in ms: a zoomed timeline's range) keeps the events stamped inside it.
 
     Pass the page's `timeline` so "show in timeline" links match what was drawn; without it the
     default timeline is built again.
@@ -174,6 +185,8 @@ def build_log(
         if errors_only and not is_error(event):
             continue
         if request and not _matches_request(event, request, batches):
+            continue
+        if window is not None and not window[0] <= event.time_ms <= window[1]:
             continue
         matched += 1
         if len(lines) >= limit:
@@ -193,7 +206,7 @@ def build_log(
                 anchors.get(index),
             )
         )
-    return EventLog(tuple(lines), len(events), matched, errors_only, request or None)
+    return EventLog(tuple(lines), len(events), matched, errors_only, request or None, window)
 
 
 __all__ = ["EventLog", "LogLine", "build_log", "is_error"]

@@ -53,7 +53,7 @@ def budget_problem(scenario: Mapping[str, Any]) -> str | None:
     return None
 
 
-CACHE_VERSION = 3  # bump when the engine or the page's shapes change
+CACHE_VERSION = 4  # bump when the engine or the page's shapes change
 
 # Work limits of one lab request (README "Security" states the worst case, bench/ measures it):
 # the run itself, and all the replays a traffic script needs to place its steps.
@@ -156,3 +156,40 @@ def request_log(
         return None
     result = _simulate(scenario)
     return build_log(result, errors_only=errors_only, request=request)
+
+
+def parse_window(low: str | None, high: str | None) -> tuple[int, int] | None:
+    """Return the zoom window of `?from=…&to=…` (ms since the start), or None for junk."""
+    try:
+        start, end = int((low or "")[:15]), int((high or "")[:15])
+    except ValueError:
+        return None
+    return (start, end) if start < end else None
+
+
+def zoom_lab(
+    base: Mapping[str, Any],
+    *,
+    steps: Sequence[Step] = (),
+    window: tuple[int, int],
+    errors_only: bool = False,
+    request: str | None = None,
+) -> tuple[Timeline, EventLog] | None:
+    """Return the timeline for a window of the run and the log of that window.
+
+    Built on demand like `request_log` (such pages are not cached). None when the run cannot
+    happen or the window shows nothing of it: the page then shows the whole run.
+    """
+    try:
+        scenario, _ = expand(base, steps)
+    except (StepError, ScenarioError):
+        return None
+    result = _simulate(scenario)
+    timeline = build_timeline(result, window=window)
+    if not timeline.zoomed:
+        return None
+    shown = (timeline.start_ms, timeline.end_ms)
+    log = build_log(
+        result, errors_only=errors_only, request=request, timeline=timeline, window=shown
+    )
+    return timeline, log

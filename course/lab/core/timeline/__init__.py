@@ -15,16 +15,25 @@ above the whole package.
 
 from __future__ import annotations
 
-from course.sandbox import Result
+from course.sandbox import Kind, Result, TraceEvent
 
 from .aggregated import build_aggregated, peak_per_bucket
-from .axis import format_duration, format_time, nice_ticks
+from .axis import (
+    axis_range,
+    clamp_window,
+    clock,
+    detail_ms,
+    format_duration,
+    format_time,
+    nice_ticks,
+)
 from .detailed import build_detailed
 from .shapes import (
     AGGREGATED,
     DETAILED,
     EMPTY,
     Bar,
+    Break,
     Column,
     Lane,
     LegendItem,
@@ -32,20 +41,41 @@ from .shapes import (
     Series,
     Tick,
     Timeline,
+    ZoomLink,
 )
 from .style import is_drawn
 
 
-def build_timeline(result: Result, *, max_bars: int = 1500, max_lanes: int = 60) -> Timeline:
-    """Return the timeline to draw: detailed when small enough, else aggregated per bucket."""
+def build_timeline(
+    result: Result,
+    *,
+    max_bars: int = 1500,
+    max_lanes: int = 60,
+    window: tuple[float, float] | None = None,
+) -> Timeline:
+    """Return the timeline to draw: detailed when small enough, else aggregated per bucket.
+
+    `window` (start, end in ms) zooms in on part of the run; one that misses the run, or is
+    too narrow, draws the whole run. A zoomed window is judged by what falls inside it, so
+    zooming in on a crowded run can bring back the individual bars.
+    """
     events = result.events
     if not events:
         return Timeline(EMPTY, "No trace was kept for this run, so there is no timeline.")
-    envs = {event.env for event in events if event.env is not None}
-    drawn = sum(1 for event in events if is_drawn(event))
+    window = clamp_window(window, *axis_range(events, result))
+    shown = events if window is None else [e for e in events if _touches(e, window)]
+    envs = {event.env for event in shown if event.env is not None}
+    drawn = sum(1 for event in shown if is_drawn(event))
     if drawn > max_bars or len(envs) > max_lanes:
-        return build_aggregated(result, events)
-    return build_detailed(result, events)
+        return build_aggregated(result, events, window)
+    return build_detailed(result, events, window)
+
+
+def _touches(event: TraceEvent, window: tuple[float, float]) -> bool:
+    """Return whether an event, with its duration, overlaps the window."""
+    start = event.time_ms - (detail_ms(event, "init_ms") if event.kind == Kind.PROVISION else 0)
+    end = event.time_ms + detail_ms(event, "duration_ms")
+    return end >= window[0] and start <= window[1]
 
 
 __all__ = [
@@ -53,6 +83,7 @@ __all__ = [
     "DETAILED",
     "EMPTY",
     "Bar",
+    "Break",
     "Column",
     "Lane",
     "LegendItem",
@@ -60,7 +91,9 @@ __all__ = [
     "Series",
     "Tick",
     "Timeline",
+    "ZoomLink",
     "build_timeline",
+    "clock",
     "format_duration",
     "format_time",
     "nice_ticks",

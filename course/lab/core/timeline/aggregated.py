@@ -23,6 +23,7 @@ from .axis import (
     detail_ms,
     format_duration,
     format_time,
+    zoom_links,
 )
 from .shapes import AGGREGATED, Column, LegendItem, Panel, Series, Timeline, coord, plural, svg_num
 
@@ -73,12 +74,21 @@ def _busy_and_live(
 def peak_per_bucket(
     changes: list[tuple[float, int]], start: float, size: int, count: int
 ) -> list[int]:
-    """Return the highest level reached in each bucket; ends before starts at the same time."""
-    peaks = [0] * count
-    level = 0
+    """Return the highest level reached in each bucket; ends before starts at the same time.
+
+    Changes before `start` set the level the first bucket starts from; changes after the last
+    bucket are left out (a zoom window shows only its own buckets).
+    """
+    ordered = sorted(changes)
+    level = sum(delta for time, delta in ordered if time < start)
+    peaks = [level] * count
     bucket = 0
-    for time, delta in sorted(changes):
-        target = min(max(int((time - start) // size), 0), count - 1)
+    for time, delta in ordered:
+        if time < start:
+            continue
+        target = int((time - start) // size)
+        if target >= count:
+            break
         while bucket < target:
             bucket += 1
             peaks[bucket] = max(peaks[bucket], level)
@@ -91,10 +101,11 @@ def peak_per_bucket(
 
 
 def _counts(times: Iterable[float], start: float, size: int, count: int) -> list[int]:
-    """Return how many of the times fall into each bucket."""
+    """Return how many of the times fall into each bucket (the last one includes its end)."""
     counts = [0] * count
     for time in times:
-        counts[min(max(int((time - start) // size), 0), count - 1)] += 1
+        if start <= time <= start + count * size:
+            counts[min(int((time - start) // size), count - 1)] += 1
     return counts
 
 
@@ -236,9 +247,15 @@ AGGREGATED_LEGEND = (
 )
 
 
-def build_aggregated(result: Result, events: Sequence[TraceEvent]) -> Timeline:
-    """Return the timeline as totals per time bucket."""
-    start, end = axis_range(events, result)
+def build_aggregated(
+    result: Result, events: Sequence[TraceEvent], window: tuple[float, float] | None = None
+) -> Timeline:
+    """Return the timeline as totals per time bucket (only the window's buckets, if given).
+
+    The axis stays linear: buckets of equal time side by side are what makes them comparable.
+    """
+    full = axis_range(events, result)
+    start, end = window or full
     size = _bucket_ms(end - start)
     count = max(1, math.ceil((end - start) / size))
     end = start + count * size
@@ -253,8 +270,13 @@ def build_aggregated(result: Result, events: Sequence[TraceEvent]) -> Timeline:
         f"{plural(metrics.invocations, 'invocation')}: showing totals per {every} "
         "instead of individual bars."
     )
+    where = (
+        f"from {format_time(int(start))} to {format_time(int(end))} (zoomed in)"
+        if window is not None
+        else f"over {format_duration(end - max(start, 0))}"
+    )
     summary = (
-        f"Aggregated timeline over {format_duration(end - max(start, 0))}: peak concurrency "
+        f"Aggregated timeline {where}; the whole run has peak concurrency "
         f"{metrics.peak_concurrency:,}, {plural(metrics.cold_starts, 'cold start')}, "
         f"{plural(metrics.throttles, 'throttle')}, "
         f"{plural(metrics.function_errors, 'function error')}."
@@ -277,4 +299,6 @@ def build_aggregated(result: Result, events: Sequence[TraceEvent]) -> Timeline:
         summary=summary,
         note=note,
         bucket_label=every,
+        zoomed=window is not None,
+        zoom_links=zoom_links(axis, full, window is not None),
     )

@@ -9,16 +9,21 @@ from course.sandbox import Kind, Result, TraceEvent
 
 from .axis import (
     AXIS_HEIGHT,
+    BREAK_LABEL_HEIGHT,
     LEFT_GUTTER,
     MIN_PLOT_WIDTH,
     RIGHT_PAD,
     TOP_PAD,
     Axis,
+    axis_breaks,
     axis_range,
     axis_ticks,
+    breaks_note,
     detail_ms,
     format_duration,
     format_time,
+    quiet_breaks,
+    zoom_links,
 )
 from .shapes import DETAILED, Bar, Lane, LegendItem, Timeline, coord, plural
 from .style import (
@@ -403,8 +408,19 @@ def _legend(lanes: Iterable[Lane]) -> tuple[LegendItem, ...]:
     return tuple(items)
 
 
-def _detailed_summary(result: Result, env_count: int, span_ms: float) -> str:
+def _detailed_summary(
+    result: Result, env_count: int, span_ms: float, window: tuple[float, float] | None
+) -> str:
     metrics = result.metrics
+    if window is not None:
+        return (
+            f"Timeline from {format_time(int(window[0]))} to {format_time(int(window[1]))}, "
+            f"zoomed in: {plural(env_count, 'execution environment')} shown; the whole run has "
+            f"{plural(metrics.invocations, 'invocation')}, "
+            f"{plural(metrics.cold_starts, 'cold start')}, "
+            f"{plural(metrics.throttles, 'throttle')}, "
+            f"{plural(metrics.function_errors, 'function error')}."
+        )
     return (
         f"Timeline of {plural(env_count, 'execution environment')} over "
         f"{format_duration(span_ms)}: {plural(metrics.invocations, 'invocation')}, "
@@ -414,15 +430,45 @@ def _detailed_summary(result: Result, env_count: int, span_ms: float) -> str:
     )
 
 
-def build_detailed(result: Result, events: Sequence[TraceEvent]) -> Timeline:
-    """Return the timeline with one lane per environment and individual bars."""
-    start, end = axis_range(events, result)
-    drafts = _collect_lanes(events, end)
-    _later_shutdowns(drafts, end)
+def _in_window(drafts: list[_LaneDraft], start: float, end: float) -> list[_LaneDraft]:
+    """Keep what a zoom window shows: spans overlapping it, marks inside it, non-empty lanes."""
+    kept = []
+    for draft in drafts:
+        draft.spans = [span for span in draft.spans if span.end >= start and span.start <= end]
+        draft.marks = [mark for mark in draft.marks if start <= mark.time <= end]
+        if draft.spans or draft.marks:
+            kept.append(draft)
+    return kept
+
+
+def _busy(drafts: Iterable[_LaneDraft]) -> list[tuple[float, float]]:
+    """Return the times something happens: bars other than idle, and marks."""
+    busy = [
+        (span.start, span.end) for draft in drafts for span in draft.spans if span.style != "idle"
+    ]
+    busy += [(mark.time, mark.time) for draft in drafts for mark in draft.marks]
+    return busy
+
+
+def build_detailed(
+    result: Result, events: Sequence[TraceEvent], window: tuple[float, float] | None = None
+) -> Timeline:
+    """Return the timeline with one lane per environment and individual bars.
+
+    With a window (already clamped to the run), only that stretch of time is drawn.
+    """
+    full = axis_range(events, result)
+    start, end = window or full
+    drafts = _collect_lanes(events, full[1])
+    if window is None:
+        _later_shutdowns(drafts, end)
+    else:
+        drafts = _in_window(drafts, start, end)
     narrow = Axis(start, end, LEFT_GUTTER, MIN_PLOT_WIDTH)
     busiest = max((len(d.spans) + len(_group_marks(d.marks, narrow)) for d in drafts), default=0)
     plot_width = min(max(MIN_PLOT_WIDTH, busiest * UNITS_PER_ELEMENT), MAX_PLOT_WIDTH)
-    axis = Axis(start, end, LEFT_GUTTER, plot_width)
+    breaks = quiet_breaks(_busy(drafts), start, end, plot_width)
+    axis = Axis(start, end, LEFT_GUTTER, plot_width, breaks)
     lanes = []
     anchors: dict[int, int] = {}
     for position, draft in enumerate(drafts):
@@ -436,11 +482,12 @@ def build_detailed(result: Result, events: Sequence[TraceEvent]) -> Timeline:
         )
     axis_y = TOP_PAD + len(lanes) * LANE_HEIGHT + 4
     unit, ticks = axis_ticks(axis)
+    drawn_breaks = axis_breaks(axis)
     env_count = sum(1 for lane in lanes if lane.key.startswith("env-"))
     return Timeline(
         mode=DETAILED,
         width=coord(axis.right + RIGHT_PAD),
-        height=coord(axis_y + AXIS_HEIGHT),
+        height=coord(axis_y + AXIS_HEIGHT + (BREAK_LABEL_HEIGHT if drawn_breaks else 0)),
         plot_left=LEFT_GUTTER,
         plot_right=coord(axis.right),
         plot_top=TOP_PAD,
@@ -452,7 +499,11 @@ def build_detailed(result: Result, events: Sequence[TraceEvent]) -> Timeline:
         lanes=tuple(lanes),
         panels=(),
         legend=_legend(lanes),
-        summary=_detailed_summary(result, env_count, end - max(start, 0)),
+        summary=_detailed_summary(result, env_count, end - max(start, 0), window),
         note="",
         anchors=dict(anchors),  # a plain dict: the run is cached (pickled) by the view
+        breaks=drawn_breaks,
+        axis_note=breaks_note(drawn_breaks),
+        zoomed=window is not None,
+        zoom_links=zoom_links(axis, full, window is not None),
     )

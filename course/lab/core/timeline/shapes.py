@@ -75,6 +75,48 @@ class Tick:
 
 
 @dataclass(frozen=True, slots=True)
+class Break:
+    """A quiet stretch of time squeezed on the axis: drawn as a cut, labelled with its length."""
+
+    x: float
+    width: float
+    start_ms: float
+    end_ms: float
+    label: str  # visible text ("" when it does not fit)
+    length: str  # "9 min 58 s"
+
+    @property
+    def centre(self) -> float:
+        """Return the x of the break's middle."""
+        return round(self.x + self.width / 2, 1)
+
+    @property
+    def right(self) -> float:
+        """Return the x of the break's right edge."""
+        return round(self.x + self.width, 1)
+
+    @property
+    def zigzag(self) -> str:
+        """Return the path of the zig-zag drawn on the axis, relative to (x, axis y)."""
+        teeth = max(2, int(self.width // 6))
+        step = self.width / teeth
+        points = " ".join(
+            f"L{svg_num(step * (n + 1))} {-4 if n % 2 == 0 else 4}" for n in range(teeth - 1)
+        )
+        return f"M0 0 {points} L{svg_num(self.width)} 0"
+
+
+@dataclass(frozen=True, slots=True)
+class ZoomLink:
+    """A link that redraws the timeline for a window of time (`?from=…&to=…`, in ms)."""
+
+    label: str
+    start_ms: int
+    end_ms: int
+    whole: bool = False  # back to the whole run: the page's own URL, without a window
+
+
+@dataclass(frozen=True, slots=True)
 class LegendItem:
     """One legend entry: the class used in the SVG, its swatch shape and its meaning."""
 
@@ -158,6 +200,10 @@ class Timeline:
     legend: tuple[LegendItem, ...] = ()
     bucket_label: str = ""  # aggregated mode: the bucket size, e.g. "30 s"
     anchors: Mapping[int, int] = field(default_factory=dict)
+    breaks: tuple[Break, ...] = ()  # quiet stretches squeezed on the axis
+    axis_note: str = ""  # the breaks (or the zoom window) in words
+    zoomed: bool = False  # drawn for a window of the run (`?from=…&to=…`)
+    zoom_links: tuple[ZoomLink, ...] = ()
 
     @property
     def view_box(self) -> str:
@@ -180,6 +226,21 @@ class Timeline:
         return self.mode == EMPTY
 
     @property
+    def band_height(self) -> float:
+        """Return the height of a break's band, from the top of the plot to the axis."""
+        return round(self.axis_y - self.plot_top, 1)
+
+    @property
+    def break_gap_y(self) -> float:
+        """Return the top of the gap a break cuts in the axis line."""
+        return round(self.axis_y - 5, 1)
+
+    @property
+    def break_label_y(self) -> float:
+        """Return the baseline of the break labels, under the tick labels."""
+        return round(self.axis_y + 29, 1)
+
+    @property
     def tick_label_y(self) -> float:
         """Return the baseline of the tick labels."""
         return round(self.axis_y + 16, 1)
@@ -196,8 +257,8 @@ class Timeline:
 
     @property
     def axis_title_y(self) -> float:
-        """Return the baseline of the axis title."""
-        return round(self.axis_y + 32, 1)
+        """Return the baseline of the axis title (below the break labels, if any)."""
+        return round(self.axis_y + (44 if self.breaks else 32), 1)
 
     def bars(self) -> Iterator[Bar]:
         """Yield every bar and marker of every lane."""
