@@ -17,7 +17,7 @@ from django_htmx.http import push_url
 from course.models import Lesson
 from course.types import HtmxHttpRequest
 
-from .core.runs import LabRun, request_log, run_key, run_lab
+from .core.runs import LabRun, parse_window, request_log, run_key, run_lab, zoom_lab
 from .forms import ScenarioForm
 from .models import ScenarioPreset
 from .services import record_challenge
@@ -134,11 +134,25 @@ def _run_context(
         log = request_log(
             form.base, steps=form.step_list, request=request_filter, errors_only=errors_only
         )
+    timeline = run.timeline
+    window = parse_window(query.get("from"), query.get("to"))
+    if window is not None and form.base is not None:
+        zoomed = zoom_lab(
+            form.base,
+            steps=form.step_list,
+            window=window,
+            errors_only=errors_only,
+            request=request_filter or None,
+        )
+        if zoomed is not None:
+            timeline, log = zoomed
     previous = _previous_run(form, query.get("previous", ""))
     return {
         "previous_metrics": previous.metrics if previous is not None else None,
         "challenge_recorded": recorded,
-        "timeline": run.timeline,
+        "timeline": timeline,
+        "zoom_base": f"{canonical}&",
+        "timeline_url": canonical,
         "log": log,
         "metrics": run.metrics,
         "log_filter_urls": {
