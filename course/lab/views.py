@@ -17,7 +17,8 @@ from django_htmx.http import push_url
 from course.models import Lesson
 from course.types import HtmxHttpRequest
 
-from .core.runs import LabRun, parse_window, request_log, run_key, run_lab, zoom_lab
+from .core.runs import LabRun, parse_window, request_log, run_key, run_lab, run_result, zoom_lab
+from .core.stepping import AtError, Moment, check_at, moment, parse_at
 from .forms import ScenarioForm
 from .models import ScenarioPreset
 from .services import record_challenge
@@ -108,11 +109,44 @@ def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> Htt
     }
     if run is not None:
         context.update(_run_context(request, form, run, canonical))
+        context.update(_step_context(form, run, query.get("at"), canonical, embed))
     template = "lab/sandbox.html#lab" if request.htmx else "lab/sandbox.html"
+    if request.htmx and request.htmx.target == f"lab-how-{preset.slug}":
+        template = "lab/sandbox.html#how"
     response = render(request, template, context)
     if request.htmx and not embed:
-        push_url(response, canonical)
+        step = context.get("moment")
+        push_url(response, f"{canonical}&at={step.at}" if step is not None else canonical)
     return response
+
+
+def _moment(form: ScenarioForm, run: LabRun, raw: str) -> Moment:
+    """Return the run at `?at=`: checked against the cached run, then simulated again."""
+    at = parse_at(raw)
+    check_at(at, run.trace_events)
+    result = run_result(form.base or {}, steps=form.step_list)
+    if result is None:
+        raise AtError("This run cannot be stepped through.")
+    return moment(result.events, at)
+
+
+def _step_context(
+    form: ScenarioForm, run: LabRun, raw: str | None, canonical: str, embed: bool
+) -> dict[str, Any]:
+    """Return the stepper's part of the page: the run at `?at=N`, or why there is none."""
+    context: dict[str, Any] = {
+        "moment": None,
+        "step_problem": None,
+        "step_url": f"{canonical}&at=",
+        "step_hx_url": f"{canonical}{'&embed=1' if embed else ''}&at=",
+    }
+    if raw is None or run.problem is not None:
+        return context
+    try:
+        context["moment"] = _moment(form, run, raw)
+    except AtError as error:
+        context["step_problem"] = str(error)
+    return context
 
 
 def _run_context(

@@ -117,15 +117,19 @@ def previous_index(
     return None
 
 
+def check_at(at: int, total: int) -> None:
+    """Raise AtError unless `at` is an index of a trace of `total` events."""
+    if total == 0:
+        raise AtError("This run kept no trace, so there are no events to step through.")
+    if not 0 <= at < total:
+        raise AtError(
+            f"This run has {total:,} events, numbered 0 to {total - 1:,}; there is no event {at:,}."
+        )
+
+
 def moment(events: Sequence[TraceEvent], at: int) -> Moment:
     """Return the run at trace index `at`; raise AtError if the run has no such event."""
-    if not events:
-        raise AtError("This run kept no trace, so there are no events to step through.")
-    if not 0 <= at < len(events):
-        raise AtError(
-            f"This run has {len(events):,} events, numbered 0 to {len(events) - 1:,}; "
-            f"there is no event {at:,}."
-        )
+    check_at(at, len(events))
     jumps = tuple(
         Jump(key, label, previous_index(events, at, matches), next_index(events, at, matches))
         for key, label, matches in JUMPS
@@ -143,4 +147,4 @@ def moment(events: Sequence[TraceEvent], at: int) -> Moment:
     )
 
 
-__all__ = ["JUMPS", "AtError", "Jump", "Moment", "moment", "parse_at"]
+__all__ = ["JUMPS", "AtError", "Jump", "Moment", "check_at", "moment", "parse_at"]
