@@ -177,15 +177,21 @@ def reinit(env: int, request: str, ms: int) -> str:
     )
 
 
-def invoke(env: int, request: str, ms: int, outcome: str, version: str) -> str:
-    """Narrate an invocation."""
+def invoke(
+    env: int, request: str, ms: int, outcome: str, version: str, tmp: str | None = None
+) -> str:
+    """Narrate an invocation; `tmp` is "hit" or "miss" when the handler reads a /tmp file."""
     ending = {
         "ok": "and hands over the order",
         "error": "but the handler throws an error",
         "timeout": "but runs out of time",
         "crash": "but the runtime crashes",
     }[outcome]
-    return f"Truck #{env} (version {version}) serves {request} for {duration(ms)} {ending}."
+    cache = {
+        "hit": " The /tmp file was already in the truck: cache hit.",
+        "miss": " The /tmp file was not there yet: cache miss, fetched and kept in /tmp.",
+    }.get(tmp or "", "")
+    return f"Truck #{env} (version {version}) serves {request} for {duration(ms)} {ending}.{cache}"
 
 
 def timeout(env: int, seconds_: int) -> str:
@@ -209,13 +215,20 @@ def freeze(env: int) -> str:
     return f"Truck #{env} is frozen between customers: nothing runs until the next request."
 
 
-def shutdown(env: int, idle_s: int, limit_ms: int, killed: bool) -> str:
-    """Narrate an environment being reclaimed."""
+def shutdown(env: int, idle_s: int, limit_ms: int, killed: bool, runtime_ms: int = 0) -> str:
+    """Narrate an environment being reclaimed; `runtime_ms` is the runtime's share of the limit
+    when extensions share it."""
     kill = " Extensions still running at the limit are killed (SIGKILL)." if killed else ""
+    shares = (
+        f": {duration(runtime_ms)} for the runtime, {duration(limit_ms - runtime_ms)} for the "
+        "extensions"
+        if 0 < runtime_ms < limit_ms
+        else ""
+    )
     return (
         f"Truck #{env} drives away after {duration(idle_s * _S)} without customers (SHUTDOWN, "
-        f"{duration(limit_ms)} allowed). The idle lifetime is a simulator setting: AWS does not "
-        f"guarantee how long idle environments live.{kill}"
+        f"{duration(limit_ms)} allowed{shares}). The idle lifetime is a simulator setting: AWS "
+        f"does not guarantee how long idle environments live.{kill}"
     )
 
 
@@ -258,10 +271,11 @@ def idempotent_hit(request: str) -> str:
     return f"{request} was already processed: the idempotency store returns the saved result."
 
 
-def destination(request: str, condition: str, arn: str) -> str:
-    """Narrate a destination record (async success or failure)."""
+def destination(request: str, condition: str, arn: str, attempts: int | None = None) -> str:
+    """Narrate a destination record (async success or failure) and its approximateInvokeCount."""
     article = "An" if condition[:1] in "AEIOU" else "A"
-    return f"{article} {condition} record for {request} is sent to {arn}."
+    count = f" (approximateInvokeCount {attempts})" if attempts is not None else ""
+    return f"{article} {condition} record for {request}{count} is sent to {arn}."
 
 
 # --- Synchronous: the restaurant counter --------------------------------------------------------

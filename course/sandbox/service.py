@@ -106,13 +106,13 @@ class Service:
         self.handler = Handler(
             scenario, random.Random(f"{seed}:durations"), random.Random(f"{seed}:faults")
         )
-        self.gate = Gate(scenario.function, scenario.account)
         self.db = Connections(scenario.database) if scenario.database is not None else None
         function = scenario.function
         lifetime = scenario.environment.idle_lifetime_s * 1000
         provisioned = {v.name: v.provisioned for v in function.versions}
         for alias in function.aliases:
             provisioned[alias.version] += alias.provisioned
+        self.gate = Gate(function, scenario.account, sum(provisioned.values()))
         self.pools: dict[str, Pool] = {
             v.name: Pool(v, provisioned[v.name], lifetime) for v in function.versions
         }
@@ -214,7 +214,13 @@ class Service:
             self.tracer.emit(
                 when,
                 Kind.SHUTDOWN,
-                say.shutdown(env.id, self.scenario.environment.idle_lifetime_s, limit, killed),
+                say.shutdown(
+                    env.id,
+                    self.scenario.environment.idle_lifetime_s,
+                    limit,
+                    killed,
+                    runtime_ms=RUNTIME_SHUTDOWN_MS if code.extensions == "external" else 0,
+                ),
                 env=env.id,
                 version=env.version,
                 shutdownReason="SPINDOWN",
@@ -240,11 +246,17 @@ class Service:
     ) -> Execution | str:
         """Start an invocation, or return the throttle reason (429)."""
         gate = self.gate
-        if gate.in_flight >= gate.limit:
-            return gate.reason
+        if gate.rate_full(now):
+            return gate.rate_reason  # 10 × the concurrency limit per second. §2 [D4][D12]
         pool = self.pools[version_name]
         version = pool.version
-        env = pool.take()
+        env = pool.take_provisioned(now) if pool.provisioned_idle else None
+        if env is None:
+            # On-demand work may use only what provisioned concurrency leaves of the limit:
+            # with PC equal to reserved concurrency, `$LATEST` is throttled. §3 [D14a]
+            if gate.on_demand >= gate.on_demand_limit:
+                return gate.reason
+            env = pool.take(now)
         rec = self.rec
         tracer = self.tracer
         init_phase = 0
@@ -271,7 +283,8 @@ class Service:
             env.db_connected = self._connect_at_init(env, now)
         else:
             cold = False
-        gate.enter()
+        gate.enter(now, env.provisioned)
+        env.started(now)
         rec.invocations += 1
         rec.by_version[version_name] = rec.by_version.get(version_name, 0) + 1
         if cold:
@@ -306,9 +319,12 @@ class Service:
                     env, now + init_phase, reinit, run.work_ms, timeout_ms, ex, work
                 )
         if work > timeout_ms:
+            # The work never finished: no side effect is recorded, and an idempotency record
+            # stays in progress until it expires with the invocation (below). §10 [D43]
             work = timeout_ms
             ex.outcome, ex.error_type = TIMEOUT, "Sandbox.Timedout"
             ex.response = None
+            ex.side_items = []
         start = now + init_phase
         end = start + work
         ex.start_ms, ex.end_ms = start, end
@@ -468,7 +484,9 @@ class Service:
         tracer.emit(
             ex.start_ms,
             Kind.INVOKE,
-            say.invoke(env.id, name, work, ex.outcome, ex.version),
+            say.invoke(
+                env.id, name, work, ex.outcome, ex.version, run.tmp if run is not None else None
+            ),
             env=env.id,
             request=name,
             attempt=ex.attempt,
@@ -489,7 +507,7 @@ class Service:
     def _complete(self, now: int, ex: Execution) -> None:
         env = ex.env
         rec = self.rec
-        self.gate.leave()
+        self.gate.leave(env.provisioned)
         tracer = self.tracer
         for item in ex.side_items:
             item.side_effects += 1

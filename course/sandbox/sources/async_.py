@@ -100,7 +100,7 @@ class AsyncSource(Source):
                     tracer.emit(
                         now,
                         Kind.DESTINATION,
-                        say.destination(item.id, "Success", arn),
+                        say.destination(item.id, "Success", arn, event.attempts),
                         request=item.id,
                         version=ex.version,
                         outcome="Success",
@@ -161,7 +161,7 @@ class AsyncSource(Source):
                 tracer.emit(
                     now,
                     Kind.DESTINATION,
-                    say.destination(item.id, condition, function.on_failure_arn),
+                    say.destination(item.id, condition, function.on_failure_arn, event.attempts),
                     request=item.id,
                     outcome=condition,
                     destination=function.on_failure_arn,

@@ -194,3 +194,45 @@ def test_a_single_stream_record_is_not_a_range():
 def test_destination_records_take_the_right_article():
     assert say.destination("e", "EventAgeExceeded", "arn").startswith("An EventAgeExceeded")
     assert say.destination("e", "RetriesExhausted", "arn").startswith("A RetriesExhausted")
+
+
+def test_a_tmp_read_says_hit_or_miss():
+    lines = narrations(
+        {
+            "Code": {"TmpCache": {"MissMs": 300, "HitMs": 5}},
+            "Traffic": {"Events": [{"AtMs": 0}, {"AtMs": 5000}]},
+        }
+    )
+    invokes = [
+        line for line in lines if " serves req-" in line and "for " in line and "Truck" in line
+    ]
+    assert "cache miss" in invokes[0]
+    assert "cache hit" in invokes[1]
+
+
+def test_an_external_extensions_shutdown_names_each_share():
+    text = say.shutdown(1, 60, 2_000, True, runtime_ms=300)
+    assert "2 s allowed: 300 ms for the runtime, 1.7 s for the extensions" in text
+    assert "SIGKILL" in text
+    assert "for the runtime" not in say.shutdown(1, 60, 500, False)
+
+
+def test_an_async_destination_record_gives_its_invoke_count():
+    lines = narrations(
+        {
+            "Function": {
+                "EventInvokeConfig": {
+                    "MaximumRetryAttempts": 0,
+                    "DestinationConfig": {
+                        "OnFailure": {"Destination": "arn:aws:sqs:us-east-1:1:f"}
+                    },
+                }
+            },
+            "Source": {"Type": "async"},
+            "Traffic": {"Events": [{"AtMs": 0}]},
+            "Faults": [{"Effect": "error"}],
+        }
+    )
+    assert any(
+        "RetriesExhausted record for req-1 (approximateInvokeCount 1)" in line for line in lines
+    )
