@@ -135,6 +135,14 @@
     }
   });
 
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    // A stepper link followed from the keyboard (Enter) keeps the focus after the swap.
+    if (elt && elt === document.activeElement && elt.hasAttribute("data-jump")) {
+      lastJump = elt.getAttribute("data-jump");
+    }
+  });
+
   document.addEventListener("htmx:responseError", stop);
 
   if (document.readyState === "loading") {

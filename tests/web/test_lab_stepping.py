@@ -24,7 +24,10 @@ QUEUE = {
     "Source": {
         "Type": "sqs",
         "Queue": {"VisibilityTimeout": 60, "RedrivePolicy": {"maxReceiveCount": 2}},
-        "EventSourceMapping": {"BatchSize": 4, "FunctionResponseTypes": ["ReportBatchItemFailures"]},
+        "EventSourceMapping": {
+            "BatchSize": 4,
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        },
     },
     "Traffic": {"Bursts": [{"AtMs": 0, "Count": 4}]},
     "Faults": [{"Effect": "error", "Match": {"EventIds": ["msg-2"]}}],
@@ -60,8 +63,10 @@ def test_the_whole_run_shows_how_it_works_and_offers_to_step_from_the_first_even
     html = response.content.decode()
     assert "How it works" in html
     assert [view.key for view in response.context["run"].views] == ["pool", "sqs"]
-    assert "The buffet" in html and "The parking lot" in html
-    assert "Traffic script" in html and "Step mode" not in html
+    assert "The buffet" in html
+    assert "The parking lot" in html
+    assert "Traffic script" in html
+    assert "Step mode" not in html
     assert re.search(r'href="[^"]*&amp;at=0"[^>]*>\s*step through it', html)
 
 
@@ -74,7 +79,8 @@ def test_a_step_shows_the_event_its_time_and_links_either_way(client, preset, ev
     assert moment.at == first_dlq
     assert f"Event {first_dlq + 1} of {len(events)}" in html
     assert escape(events[first_dlq].narration) in html
-    assert f"&amp;at={first_dlq - 1}" in html and f"&amp;at={first_dlq + 1}" in html
+    assert f"&amp;at={first_dlq - 1}" in html
+    assert f"&amp;at={first_dlq + 1}" in html
     sqs = next(view for view in moment.views if view.key == "sqs")
     assert {m.id: m.state for m in sqs.messages}["msg-2"] == "dlq"
     # The pictures are the state at that event, not at the end of the run.
@@ -107,7 +113,7 @@ def test_htmx_steps_swap_only_how_it_works_and_push_the_step_url(client, preset)
         url(preset, "at=3"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"lab-how-{preset.slug}"
     )
     html = response.content.decode()
-    assert html.lstrip().startswith("<section class=\"lab-how\"")
+    assert html.lstrip().startswith('<section class="lab-how"')
     assert "lab__form" not in html
     assert response.headers["HX-Push-Url"].endswith("&at=3")
 
