@@ -80,7 +80,9 @@ def test_sqs_stepping_shows_a_receive_count_rising_until_the_dlq(page: Page, liv
             break
         step(page, "next-batch")
         expect(now(page)).to_contain_text("BATCH_START")
-        counts.append(re.search(r"received (\d+) time", receive_count(page, "msg-4")).group(1))
+        received = re.search(r"received (\d+) time", receive_count(page, "msg-4"))
+        assert received, receive_count(page, "msg-4")
+        counts.append(received.group(1))
     # maxReceiveCount 5: msg-4 comes back alone, batch after batch.
     assert counts == ["1", "2", "3", "4", "5"]
     # Step on event by event (links) until msg-4 is in the DLQ.
