@@ -1,26 +1,60 @@
-"""Concurrency limits and the scaling rate (§3)."""
+"""Concurrency limits, the invoke rate limits and the scaling rate (§2, §3)."""
 
 from __future__ import annotations
+
+from collections import deque
 
 from .scenario import Account, Function
 
 RESERVED_REASON = "ReservedFunctionConcurrentInvocationLimitExceeded"  # §3 [D21]
 ACCOUNT_REASON = "ConcurrentInvocationLimitExceeded"  # §3 [D21]
+RESERVED_RATE_REASON = "ReservedFunctionInvocationRateLimitExceeded"  # §3 [D21]
+RATE_REASON = "FunctionInvocationRateLimitExceeded"  # §3 [D21]
+
+# Invoke requests per second: 10 × the concurrency limit, and each environment serves at most
+# 10 requests per second. §2 [D4][D12]
+REQUESTS_PER_ENV_PER_S = 10
+RATE_WINDOW_MS = 1_000
 
 
 class Gate:
-    """Admit invocations against the function's limit and the environment scaling budget."""
+    """Admit invocations against the function's limits and the environment scaling budget.
 
-    __slots__ = ("capacity", "in_flight", "last_ms", "limit", "peak", "reason", "refill", "tokens")
+    Provisioned environments hold their share of the limit whether busy or idle (PC counts
+    toward reserved concurrency, and `$LATEST` is throttled when PC equals it, §3 [D14a]), so
+    on-demand invocations may use only `limit - provisioned` at once.
+    """
 
-    def __init__(self, function: Function, account: Account) -> None:
+    __slots__ = (
+        "capacity",
+        "in_flight",
+        "last_ms",
+        "limit",
+        "on_demand",
+        "on_demand_limit",
+        "peak",
+        "rate_limit",
+        "rate_reason",
+        "reason",
+        "refill",
+        "starts",
+        "tokens",
+    )
+
+    def __init__(self, function: Function, account: Account, provisioned: int = 0) -> None:
         if function.reserved is not None:
             # Reserved concurrency is both cap and guarantee; 0 throttles everything. §3 [D13]
             self.limit = function.reserved
             self.reason = RESERVED_REASON
+            self.rate_reason = RESERVED_RATE_REASON
         else:
             self.limit = account.concurrent_executions
             self.reason = ACCOUNT_REASON
+            self.rate_reason = RATE_REASON
+        self.on_demand_limit = self.limit - provisioned
+        # At most 10 × the concurrency limit invocations start in any second. §2 [D4][D12]
+        self.rate_limit = REQUESTS_PER_ENV_PER_S * self.limit
+        self.starts: deque[int] = deque()
         if account.scaling_rule == "current":
             # 1,000 new environments per 10 s per function, refilled continuously, no carry-over
             # beyond 1,000. §3 [D11]
@@ -33,11 +67,20 @@ class Gate:
         self.tokens = self.capacity
         self.last_ms = 0
         self.in_flight = 0
+        self.on_demand = 0
         self.peak = 0
 
     def full(self) -> bool:
-        """Return whether the function is at its concurrency limit."""
-        return self.in_flight >= self.limit
+        """Return whether on-demand invocations are at the function's concurrency limit."""
+        return self.on_demand >= self.on_demand_limit
+
+    def rate_full(self, now: int) -> bool:
+        """Return whether the invocations of the last second reached the rate limit."""
+        starts = self.starts
+        since = now - RATE_WINDOW_MS
+        while starts and starts[0] <= since:
+            starts.popleft()
+        return len(starts) >= self.rate_limit
 
     def take_scaling_token(self, now: int) -> bool:
         """Spend one unit of scaling budget to create an environment, if any is left."""
@@ -50,12 +93,17 @@ class Gate:
             return True
         return False
 
-    def enter(self) -> None:
+    def enter(self, now: int, provisioned: bool) -> None:
         """Count one more invocation in flight."""
+        self.starts.append(now)
         self.in_flight += 1
+        if not provisioned:
+            self.on_demand += 1
         if self.in_flight > self.peak:
             self.peak = self.in_flight
 
-    def leave(self) -> None:
+    def leave(self, provisioned: bool) -> None:
         """Count one invocation finished."""
         self.in_flight -= 1
+        if not provisioned:
+            self.on_demand -= 1

@@ -11,20 +11,29 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
+from .concurrency import RATE_WINDOW_MS, REQUESTS_PER_ENV_PER_S
 from .scenario import Version
+
+NEVER = -RATE_WINDOW_MS
 
 
 class Env:
-    """One execution environment: it serves one request at a time (§1 [D12][D15])."""
+    """One execution environment: it serves one request at a time (§1 [D12][D15]).
+
+    It also serves at most 10 requests per second (§2 [D4][D12]): `recent` holds the start
+    times of its last 10 invocations as a ring, `cursor` pointing at the oldest.
+    """
 
     __slots__ = (
         "created_ms",
+        "cursor",
         "db_connected",
         "id",
         "idle_since",
         "invocations",
         "needs_init",
         "provisioned",
+        "recent",
         "tmp_cached",
         "version",
     )
@@ -39,6 +48,18 @@ class Env:
         self.tmp_cached = False
         self.invocations = 0
         self.db_connected = False
+        self.recent = [NEVER] * REQUESTS_PER_ENV_PER_S
+        self.cursor = 0
+
+    def ready(self, now: int) -> bool:
+        """Return whether a request may start now: fewer than 10 started in the last second."""
+        return self.recent[self.cursor] <= now - RATE_WINDOW_MS
+
+    def started(self, now: int) -> None:
+        """Record an invocation's start in the rate window."""
+        cursor = self.cursor
+        self.recent[cursor] = now
+        self.cursor = cursor + 1 if cursor + 1 < REQUESTS_PER_ENV_PER_S else 0
 
 
 class Pool:
@@ -53,12 +74,34 @@ class Pool:
         self.idle: deque[Env] = deque()
         self.provisioned_idle: list[Env] = []
 
-    def take(self) -> Env | None:
-        """Return an idle environment, preferring pre-initialised provisioned ones."""
-        if self.provisioned_idle:
-            return self.provisioned_idle.pop()
-        if self.idle:
-            return self.idle.pop()
+    def take_provisioned(self, now: int) -> Env | None:
+        """Return an idle pre-initialised environment that may start a request now."""
+        envs = self.provisioned_idle
+        if envs:
+            if envs[-1].ready(now):
+                return envs.pop()
+            for index in range(len(envs) - 2, -1, -1):
+                if envs[index].ready(now):
+                    return envs.pop(index)
+        return None
+
+    def take(self, now: int) -> Env | None:
+        """Return an idle environment that may start a request now.
+
+        The most recently frozen one, unless it started 10 requests in the last second
+        (§2 [D4][D12]): then the longest idle one, which rarely is that busy, then any other.
+        """
+        idle = self.idle
+        if idle:
+            if idle[-1].ready(now):
+                return idle.pop()
+            if idle[0].ready(now):
+                return idle.popleft()
+            for index in range(len(idle) - 2, 0, -1):
+                env = idle[index]
+                if env.ready(now):
+                    del idle[index]
+                    return env
         return None
 
     def release(self, env: Env, now: int) -> None:

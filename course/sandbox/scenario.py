@@ -29,6 +29,7 @@ FAULT_EFFECTS = (
     "duplicate",
 )
 MAX_MS = 10**12
+STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")  # §8 [D35]
 
 
 @dataclass(frozen=True, slots=True)
@@ -639,7 +640,7 @@ def _source(fields: Fields, function: Function) -> Source:
         mapping = _sqs_mapping(fields.sub("EventSourceMapping"), queue)
     elif kind in ("kinesis", "dynamodb"):
         stream = _stream(fields.sub("Stream"), kind)
-        mapping = _stream_mapping(fields.sub("EventSourceMapping"))
+        mapping = _stream_mapping(fields.sub("EventSourceMapping"), kind)
     fields.done()
     return Source(kind, qualifier, queue, stream, mapping)
 
@@ -712,7 +713,7 @@ def _stream(fields: Fields, kind: str) -> Stream:
     return Stream(shards, retention, initial, maximum)
 
 
-def _stream_mapping(fields: Fields) -> Mapping_:
+def _stream_mapping(fields: Fields, kind: str) -> Mapping_:
     batch = fields.integer("BatchSize", 100, *limits.BATCH_SIZE, "§8 [D36b]")
     window = fields.integer(
         "MaximumBatchingWindowInSeconds", 0, *limits.BATCHING_WINDOW_S, "§8 [D36b]", extra=" s"
@@ -735,9 +736,18 @@ def _stream_mapping(fields: Fields) -> Mapping_:
     factor = fields.integer("ParallelizationFactor", 1, *limits.PARALLELIZATION, "§8 [D36a]")
     report = _response_types(fields)
     _, on_failure = _destinations(fields.sub("DestinationConfig"), allow_success=False)
-    start = fields.choice(
-        "StartingPosition", "TRIM_HORIZON", ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"), "§8"
-    )
+    if kind == "kinesis":
+        start = fields.choice(
+            "StartingPosition", "TRIM_HORIZON", STARTING_POSITIONS, "§8 [D35][D36b]"
+        )
+    else:
+        # AT_TIMESTAMP is Kinesis only; DynamoDB streams take TRIM_HORIZON or LATEST. §8 [D35][D37]
+        start = fields.choice(
+            "StartingPosition",
+            "TRIM_HORIZON",
+            STARTING_POSITIONS[:2],
+            "§8 [D35][D37]: AT_TIMESTAMP is for Kinesis only",
+        )
     fields.done()
     return Mapping_(
         batch_size=batch,

@@ -29,6 +29,7 @@ class Lane:
         "pending",
         "poll_at",
         "records",
+        "retry_at",
         "shard",
         "throttle_ms",
     )
@@ -44,6 +45,7 @@ class Lane:
         self.poll_at: int | None = None
         self.backoff_ms = 0
         self.throttle_ms = THROTTLE_BACKOFF_MS
+        self.retry_at = 0  # a retry backoff ends here: no poll of this lane before it
 
     def end(self) -> int:
         """Return the absolute index after the last record."""
@@ -114,6 +116,8 @@ class StreamSource(Source):
             self._schedule(lane, max(tick, now))
 
     def _schedule(self, lane: Lane, when: int) -> None:
+        if when < lane.retry_at:
+            when = lane.retry_at  # new records never cut a retry backoff short
         if lane.poll_at is None or when < lane.poll_at:
             lane.poll_at = when
             self.clock.at(when, self._poll, lane)
@@ -185,6 +189,7 @@ class StreamSource(Source):
                     Reason=result,
                     shard=lane.name,
                 )
+            lane.retry_at = now + delay
             self._schedule(lane, now + delay)
             return
         lane.throttle_ms = THROTTLE_BACKOFF_MS
@@ -327,6 +332,7 @@ class StreamSource(Source):
                 attempt=span[2] + 1,
                 delay_ms=lane.backoff_ms,
             )
+        lane.retry_at = now + lane.backoff_ms
         self._schedule(lane, now + lane.backoff_ms)
 
     def _checkpoint(self, now: int, lane: Lane, position: str) -> None:
