@@ -94,7 +94,9 @@ def test_bisect_tree_splits_down_to_the_poison_record_and_checkpoints_after_the_
     assert len(view.failures) == sum(e.kind == Kind.DESTINATION for e in events) == 1
     assert view.failures[0].startswith("Record 6:")
     html = render_to_string(view.template, {"view": view, "prefix": "p"})
-    assert "Records 5–8 (a half of a split): 1 try, failed (Error); split in two." in html
+    assert (
+        "Records 5–8 (4 records, a half of a split): 1 try, failed (Error); split in two." in html
+    )
     assert 'href="#p-mech-stream-0-0"' in html
     assert 'id="p-mech-stream-0-0"' in html
 

@@ -98,6 +98,8 @@ class StreamLane:
     fates: str  # "6 processed, 1 sent to the on-failure destination, 1 waiting"
     iterator_age: str  # "latest 1.4 s, highest 1.4 s"
     tries: int
+    heading: str  # "Shard 0: 8 records, 7 batch tries"
+    troubled: bool  # a try failed or a range was split: the tree is worth reading
 
     @property
     def checkpoint_flag(self) -> str:
@@ -193,7 +195,11 @@ class _Reader:
         elif kind == Kind.EXPIRE:
             found = self.where.get(event.request or "")
             if found is not None:
-                found[0].marks[found[1]] = "expired"
+                lane, position = found
+                lane.marks[position] = "expired"
+                node = lane.current
+                if node is not None and not lane.busy and node.first <= position <= node.last:
+                    node.after = "its records expired (stream retention) before a try succeeded"
         elif (found_lane := self.lane(event)) is not None:
             lane, node = found_lane, found_lane.current
             if kind == Kind.CHECKPOINT:
@@ -345,22 +351,23 @@ def _node_state(node: _Node) -> str:
 
 
 def _node_text(lane: _Lane, node: _Node) -> str:
-    what = _range(lane, node).capitalize()
-    how = {"half": " (a half of a split)", "rest": " (the rest after a checkpoint)"}.get(
-        node.relation, ""
+    notes = [f"{node.last - node.first + 1:,} records"] if node.last > node.first else []
+    notes += {"half": ["a half of a split"], "rest": ["the rest after a checkpoint"]}.get(
+        node.relation, []
     )
+    what = _range(lane, node).capitalize() + (f" ({', '.join(notes)})" if notes else "")
     tries = len(node.outcomes)
     state = _node_state(node)
     if not tries:
-        return f"{what}{how}: waiting for its try."
+        return f"{what}: waiting for its try."
     words = OUTCOME_WORDS.get(state, state)
     if state in {"error", "timeout", "crash"} and node.error_type:
         words += f" ({node.error_type})"
     if tries == 1:
-        text = f"{what}{how}: 1 try, {words}"
+        text = f"{what}: 1 try, {words}"
     else:
         failed = sum(outcome != "ok" for outcome in node.outcomes[:-1])
-        text = f"{what}{how}: {tries:,} tries ({failed:,} failed before the last), the last {words}"
+        text = f"{what}: {tries:,} tries ({failed:,} failed before the last), the last {words}"
     return text + (f"; {node.after}." if node.after else ".")
 
 
@@ -370,6 +377,10 @@ def _walk(nodes: Sequence[_Node]) -> list[_Node]:
         out.append(node)
         out.extend(_walk(node.children))
     return out
+
+
+def _troubled(lane: _Lane) -> bool:
+    return any(_node_state(node) != "ok" or node.children for node in _walk(lane.roots))
 
 
 def _draw_lane(lane: _Lane, number: int, y: float, busy: tuple[int, int] | None) -> StreamLane:
@@ -473,6 +484,9 @@ def _draw_lane(lane: _Lane, number: int, y: float, busy: tuple[int, int] | None)
         fates=fate_text,
         iterator_age=age,
         tries=lane.tries,
+        heading=f"{label}: {plural(len(lane.ids), 'record')}, "
+        f"{lane.tries:,} batch {'try' if lane.tries == 1 else 'tries'}",
+        troubled=_troubled(lane),
     )
 
 
@@ -486,10 +500,7 @@ def build_stream(events: Sequence[TraceEvent], until: int | None) -> StreamView 
     reader = _Reader(events, visible)
     lanes = list(reader.lanes.values())
 
-    def troubled(lane: _Lane) -> bool:
-        return any(_node_state(node) != "ok" or node.children for node in _walk(lane.roots))
-
-    shown = sorted(lanes, key=lambda lane: not troubled(lane))[:MAX_LANES]
+    shown = sorted(lanes, key=lambda lane: not _troubled(lane))[:MAX_LANES]
     shown.sort(key=lanes.index)
     drawn: list[StreamLane] = []
     y = 0.0
