@@ -23,7 +23,49 @@ from .fields import FileFields, did_you_mean, is_slug, known_list, type_name
 from .sources import PresetSource
 from .yaml_loader import MarkedDict, MarkedList, load_yaml, plain
 
-PRESET_KEYS = ("title", "goal", "lesson", "summary", "knobs", "challenge", "scenario")
+PRESET_KEYS = (
+    "title",
+    "goal",
+    "lesson",
+    "summary",
+    "knobs",
+    "challenge",
+    "metrics",
+    "answers",
+    "scenario",
+)
+
+# The metrics the lab has a card for (`templates/lab/_metrics.html`): each a field of the engine's
+# `Metrics` or a derived value of `course.lab.core.challenges.metric_values`.
+CARD_METRICS = (
+    "cold_start_ratio",
+    "cold_starts",
+    "warm_starts",
+    "invocations",
+    "invocations_by_version",
+    "environments_created",
+    "throttles",
+    "retries",
+    "function_errors",
+    "timeouts",
+    "succeeded",
+    "dead_lettered_total",
+    "discarded",
+    "duplicate_side_effects",
+    "peak_concurrency",
+    "provisioned_spillover_invocations",
+    "db_errors",
+    "avg_busy_environments",
+    "latency_p50_ms",
+    "mean_invocation_ms",
+    "iterator_age_max_ms",
+    "billed_gb_seconds",
+    "cost_usd",
+)
+METRIC_KEYS = ("metric", "good")
+DIRECTIONS = ("higher", "lower")
+MAX_HEADLINE_METRICS = 4
+MAX_ANSWER_LENGTH = 200
 
 ScenarioCheck = Callable[[dict[str, Any]], object]
 """Validate a scenario mapping (raising the engine's error); return the parsed scenario."""
@@ -79,6 +121,8 @@ def build_preset(
     if not isinstance(knobs, list):
         fields.problem("knobs", "`knobs` must be a list")
         knobs = []
+    metrics = _read_metrics(fields)
+    answers = _read_answers(fields)
     scenario = fields.mapping("scenario")
     scenario_ok = False
     if scenario is not None and check_scenario is not None:
@@ -105,7 +149,97 @@ def build_preset(
         challenge=dict(plain(challenge or {})),  # type: ignore[call-overload]
         scenario=dict(plain(scenario)),  # type: ignore[call-overload]
         source_path=fields.path,
+        metrics=metrics,
+        answers=answers,
     )
+
+
+def _read_metrics(fields: FileFields) -> tuple[dict[str, str], ...]:
+    """Return the preset's `metrics`: each a card name, or `{metric: name, good: higher|lower}`.
+
+    `good` says which way is better for this preset's lesson; without it a comparison with the
+    previous run only says what changed.
+    """
+    specs = fields.data.get("metrics")
+    if specs is None:
+        return ()
+    if not isinstance(specs, list) or not specs:
+        fields.problem(
+            "metrics",
+            "`metrics` must be a list of the metrics this preset teaches, like "
+            "`[cold_starts, {metric: retries, good: higher}]`",
+        )
+        return ()
+    if len(specs) > MAX_HEADLINE_METRICS:
+        fields.problem(
+            "metrics",
+            f"`metrics` names {len(specs)} metrics; name the {MAX_HEADLINE_METRICS} or fewer "
+            "this preset teaches (the others are under All metrics)",
+        )
+    result: list[dict[str, str]] = []
+    for index, item in enumerate(specs):
+        line = specs.line_of(index) if isinstance(specs, MarkedList) else fields.line("metrics")
+        spec = _read_metric(item, index, fields, line)
+        if spec is None:
+            continue
+        if any(spec["metric"] == seen["metric"] for seen in result):
+            fields.log.add(fields.path, line, f"metric `{spec['metric']}` is listed twice")
+            continue
+        result.append(spec)
+    return tuple(result)
+
+
+def _read_metric(item: object, index: int, fields: FileFields, line: int) -> dict[str, str] | None:
+    """Return one `metrics` item as {"metric", "good"}, or None after recording why not."""
+    good: object = ""
+    if isinstance(item, Mapping):
+        for key in item:
+            if key not in METRIC_KEYS:
+                fields.log.add(
+                    fields.path,
+                    line,
+                    f"unknown key `{key}` in metrics[{index}]"
+                    f"{did_you_mean(str(key), METRIC_KEYS)}; allowed keys: "
+                    f"{known_list(METRIC_KEYS)}",
+                )
+                return None
+        name, good = item.get("metric"), item.get("good", "")
+        if good not in ("", *DIRECTIONS):
+            fields.log.add(
+                fields.path,
+                line,
+                f"`good` of metrics[{index}] must be `higher` or `lower` (which way is better "
+                f"in this preset), got {good!r}",
+            )
+            return None
+    else:
+        name = item
+    if not isinstance(name, str) or name not in CARD_METRICS:
+        fields.log.add(
+            fields.path,
+            line,
+            f"unknown metric `{name}` in metrics[{index}]{did_you_mean(str(name), CARD_METRICS)}"
+            f"; metrics with a card: {known_list(CARD_METRICS, limit=len(CARD_METRICS))}",
+        )
+        return None
+    return {"metric": name, "good": str(good)}
+
+
+def _read_answers(fields: FileFields) -> tuple[str, ...]:
+    """Return the preset's `answers`: texts the lab page shows that answer the lesson caption."""
+    if "answers" not in fields.data:
+        return ()
+    answers = fields.text_list("answers")
+    if answers is None:
+        return ()
+    for answer in answers:
+        if len(answer) > MAX_ANSWER_LENGTH:
+            fields.problem(
+                "answers",
+                f"answer {answer[:40]!r}… is {len(answer)} characters; an answer is a short "
+                f"text the page shows (at most {MAX_ANSWER_LENGTH})",
+            )
+    return answers
 
 
 def _plain_mapping(data: MarkedDict) -> dict[str, Any]:

@@ -106,6 +106,10 @@ class PresetSource:
     challenge: dict[str, Any]
     scenario: dict[str, Any]
     source_path: str
+    # The metrics it teaches, first and large: ({"metric": name, "good": "higher"|"lower"|""}, …)
+    metrics: tuple[dict[str, str], ...] = ()
+    # Visible text the lab page must show to answer the lesson caption's question.
+    answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

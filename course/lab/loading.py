@@ -34,6 +34,8 @@ def load_presets(
                 "summary": item.summary,
                 "knobs": list(item.knobs),
                 "challenge": item.challenge or {},
+                "metrics": [dict(spec) for spec in item.metrics],
+                "answers": list(item.answers),
                 "scenario": item.scenario,
                 "source_path": item.source_path,
                 "is_active": True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from course.content.presets import CARD_METRICS
 from course.models import Lesson, Module, User
 
 
@@ -26,6 +27,16 @@ class ScenarioPreset(models.Model):
     summary = models.TextField(blank=True)
     knobs = models.JSONField(default=list, blank=True)
     challenge = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The metrics it teaches, shown first, each with the way that is good.",
+    )
+    answers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Texts the lab page shows that answer the lesson caption's question.",
+    )
     scenario = models.JSONField()
     source_path = models.CharField(max_length=500, blank=True)
     is_active = models.BooleanField(default=True)
@@ -46,6 +57,28 @@ class ScenarioPreset(models.Model):
         return reverse(
             "lab:sandbox", kwargs={"module_slug": self.module.slug, "preset_slug": self.slug}
         )
+
+    @property
+    def metric_names(self) -> list[str]:
+        """Return the names of the metrics it teaches, in the author's order."""
+        return [str(item["metric"]) for item in self.metrics]
+
+    @property
+    def other_metric_names(self) -> list[str]:
+        """Return the names of every other metric the lab has a card for, in card order."""
+        return [name for name in CARD_METRICS if name not in self.metric_names]
+
+    @property
+    def has_directions(self) -> bool:
+        """Return whether it says, for any metric, which way is good."""
+        return any(item.get("good") for item in self.metrics)
+
+    @property
+    def metric_goods(self) -> dict[str, str]:
+        """Return, for every metric with a card, which way is good here ("higher", "lower", "")."""
+        goods = dict.fromkeys(CARD_METRICS, "")
+        goods.update({str(item["metric"]): str(item.get("good") or "") for item in self.metrics})
+        return goods
 
 
 class ChallengeCompletion(models.Model):
