@@ -181,7 +181,7 @@ def test_alias_counts_each_versions_requests_from_the_trace() -> None:
     assert abs({row.name: row.requests for row in view.rows}["2"] - 100) < 3 * (1000 * 0.09) ** 0.5
     html = render_to_string(view.template, {"view": view, "prefix": "p"})
     for row in view.rows:
-        assert f'<td class="mv__num">{row.requests}</td>' in html
+        assert f'<td class="mv__num">{row.requests:,}</td>' in html
     # Every slice of the split over time counts each request once.
     assert (
         sum(

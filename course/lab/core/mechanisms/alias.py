@@ -49,6 +49,11 @@ class VersionRow:
     bar_width: float
     text: str  # "98 (9.8%)"
 
+    @property
+    def requests_text(self) -> str:
+        """Return the number of requests with thousands separators."""
+        return f"{self.requests:,}"
+
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -84,6 +89,11 @@ class AliasView(View):
     end_label: str
     width: float
     height: float
+
+    @property
+    def total_text(self) -> str:
+        """Return the number of requests with thousands separators."""
+        return f"{self.total:,}"
 
     @property
     def view_box(self) -> str:
