@@ -283,6 +283,12 @@ def destination(request: str, condition: str, arn: str, attempts: int | None = N
 
 def throttle_sync(request: str, reason: str) -> str:
     """Narrate a synchronous throttle."""
+    if "RateLimit" in reason:
+        return (
+            f"429 TooManyRequestsException for {request} ({reason}): each truck serves at most "
+            "10 customers a second, and the function at most 10 a second per truck it may run. "
+            "The counter turns the customer away; Lambda never retries a sync call."
+        )
     return (
         f"429 TooManyRequestsException for {request} ({reason}): no free truck and no room to "
         "park another. The counter turns the customer away; Lambda never retries a sync call."
@@ -298,6 +304,14 @@ def response(request: str, status: int, error: str | None, version: str) -> str:
             "error, so SDKs don't retry it."
         )
     return f"The counter returns HTTP {status} for {request} (X-Amz-Executed-Version: {version})."
+
+
+def too_large(request: str, size: int, limit: int, voice: Voice) -> str:
+    """Narrate an Invoke request refused for its payload size (HTTP 413)."""
+    return (
+        f"{request} is refused at {voice.place} with HTTP 413 RequestTooLargeException: its "
+        f"payload is {size:,} bytes and the limit is {limit:,}. The function never runs."
+    )
 
 
 def client_timeout(request: str, seconds_: int) -> str:
