@@ -10,7 +10,9 @@ import yaml
 from .errors import ScenarioError
 from .scenario import Scenario
 
-PRESET_KEYS = frozenset({"title", "goal", "lesson", "knobs", "challenge", "scenario"})
+PRESET_KEYS = frozenset(
+    {"title", "goal", "lesson", "summary", "knobs", "challenge", "metrics", "answers", "scenario"}
+)
 
 
 def load_scenario_file(path: str | Path) -> Scenario:
