@@ -1,4 +1,4 @@
-"""Find the `:::` blocks and the fenced `sandbox` and `quiz` blocks in lesson Markdown.
+"""Find the `:::` blocks and the fenced `sandbox`, `quiz` and `figure` blocks in lesson Markdown.
 
 The scanner rewrites the Markdown: each custom block boundary becomes a paragraph holding a
 random token, and the token maps to trusted HTML that replaces it after sanitising. Author text
@@ -12,11 +12,13 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from . import chrome
 from .analogies import ANALOGIES, BREAKS_DOWN
 from .errors import ProblemLog
 from .fields import FileFields, did_you_mean, known_list
+from .figures import Drawing
 from .yaml_loader import MarkedDict, load_yaml
 
 BLOCK_KINDS = ("analogy", "note", "warning", "changed", "takeaways", "code-tabs")
@@ -51,6 +53,7 @@ class BlockContext:
     sandbox_url: UrlBuilder = default_sandbox_url
     practice_url: UrlBuilder = default_practice_url
     render_inline: Callable[[str], str] = str
+    figures: Mapping[str, Drawing] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -186,11 +189,13 @@ class _Scanner:
         language, options = self.parse_info(fence)
         top = self.stack[-1] if self.stack else None
         in_tabs = top is not None and top.kind == "code-tabs"
-        if language in {"sandbox", "quiz"}:
+        if language in {"sandbox", "quiz", "figure"}:
             if in_tabs:
                 self.problem(fence.line, "`::: code-tabs` may contain only fenced code blocks")
             elif language == "sandbox":
                 self.sandbox(fence)
+            elif language == "figure":
+                self.figure(fence)
             else:
                 self.quiz(fence)
             return
@@ -292,6 +297,33 @@ class _Scanner:
                 title=presets[slug],
                 caption_html=self.context.render_inline(caption or ""),
                 url=self.context.sandbox_url(self.context.module, slug),
+            ),
+            fence.line,
+        )
+
+    def figure(self, fence: _Fence) -> None:
+        fields = self.block_yaml(fence, "figure")
+        if fields is None:
+            return
+        fields.check_keys(required=["src", "alt", "caption"], optional=[])
+        src = fields.text("src")
+        alt = " ".join((fields.text("alt") or "").split())
+        caption = fields.text("caption")
+        if not src or not alt or not caption:
+            return
+        drawings = self.context.figures
+        if src not in drawings:
+            fields.problem(
+                "src",
+                f"unknown figure `{src}`{did_you_mean(src, drawings)}; "
+                f"drawings in this module's figures/ folder: {known_list(drawings)}",
+            )
+            return
+        stem = src.removesuffix(".svg")
+        self.emit(
+            chrome.figure(
+                svg=drawings[src].svg(label=alt, css_class=f"fig--{stem}"),
+                caption_html=self.context.render_inline(caption),
             ),
             fence.line,
         )

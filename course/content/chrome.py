@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .analogies import ANALOGIES, icon_svg
+from .analogies import ANALOGIES, icon_svg, scene_svg
 
 CALLOUT_TITLES: dict[str, str] = {
     "note": "Note",
@@ -26,12 +26,21 @@ def callout_open(kind: str, title: str | None) -> str:
 
 
 def analogy_open(analogy_id: str) -> str:
-    """Open an analogy callout: icon and name; the heading level is filled in later."""
+    """Open an analogy callout: icon, name and scene; the heading level is filled in later."""
     name = escape(ANALOGIES[analogy_id])
     return (
         f'<aside class="analogy analogy--{analogy_id}" aria-label="Analogy: {name}">\n'
         f'<div class="analogy__header">{icon_svg(analogy_id)}'
-        f'<h{HEADING_LEVEL} class="analogy__title">{name}</h{HEADING_LEVEL}></div>'
+        f'<h{HEADING_LEVEL} class="analogy__title">{name}</h{HEADING_LEVEL}></div>\n'
+        f'<figure class="analogy__scene">{scene_svg(analogy_id)}</figure>'
+    )
+
+
+def figure(*, svg: str, caption_html: str) -> str:
+    """Return a drawing with its caption (the svg carries its own text alternative)."""
+    return (
+        f'<figure class="figure">\n{svg}\n'
+        f'<figcaption class="figure__caption">{caption_html}</figcaption>\n</figure>'
     )
 
 

@@ -22,6 +22,7 @@ from .blocks import (
 )
 from .chrome import HEADING_LEVEL
 from .errors import ProblemLog
+from .figures import Drawing
 from .sanitise import sanitise
 from .sources import TocEntry
 
@@ -86,11 +87,13 @@ def render_markdown(
     log: ProblemLog | None = None,
     sandbox_url: UrlBuilder = default_sandbox_url,
     practice_url: UrlBuilder = default_practice_url,
+    figures: Mapping[str, Drawing] | None = None,
 ) -> Rendered:
     """Render a lesson body (or module introduction) to sanitised HTML.
 
     `lessons` and `presets` map the module's slugs to titles, for checking and labelling the
-    `quiz` and `sandbox` blocks; the URL builders take (module slug, lesson or preset slug).
+    `quiz` and `sandbox` blocks; the URL builders take (module slug, lesson or preset slug);
+    `figures` maps the file names of the module's drawings to their cleaned SVG.
     Problems go to `log`; without one, they are raised at the end as `ContentError`.
     """
     own_log = log is None
@@ -103,6 +106,7 @@ def render_markdown(
         sandbox_url=sandbox_url,
         practice_url=practice_url,
         render_inline=lambda caption: render_fragment(caption, inline=True),
+        figures=figures or {},
     )
     prepared = prepare_blocks(text, first_line=first_line, context=context, path=path, log=problems)
     converter = _markdown()

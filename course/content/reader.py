@@ -8,6 +8,7 @@ from pathlib import Path
 from .blocks import UrlBuilder, default_practice_url, default_sandbox_url
 from .errors import ContentError, Problem, ProblemLog
 from .fields import FileFields
+from .figures import read_figures
 from .lessons import LessonDraft, decode, finish_lesson, read_lesson, read_module_file
 from .markdown_render import render_markdown
 from .presets import ScenarioCheck, build_preset, engine_scenario_check, read_preset_header
@@ -141,6 +142,8 @@ def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSou
         slug: str(fields.data.get("title") or slug) for slug, fields in preset_fields.items()
     }
 
+    figures = read_figures(folder / "figures", rel=rel(folder / "figures"), log=log)
+
     intro_html = ""
     if module is not None:
         intro = render_markdown(
@@ -153,6 +156,7 @@ def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSou
             log=log,
             sandbox_url=options.sandbox_url,
             practice_url=options.practice_url,
+            figures=figures,
         )
         intro_html = intro.html
     lessons: list[LessonSource] = []
@@ -168,6 +172,7 @@ def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSou
             log=log,
             sandbox_url=options.sandbox_url,
             practice_url=options.practice_url,
+            figures=figures,
         )
         if draft.valid:
             lessons.append(finish_lesson(draft, rendered))
