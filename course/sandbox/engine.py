@@ -85,6 +85,15 @@ def simulate(
     prefix = source.prefix
     cap = scenario.max_duration_s * 1000
     incoming = arrivals(scenario.traffic, seed)
+    traffic = scenario.traffic
+    # Payload size per arrival stream: explicit events carry their own. Streams are numbered
+    # as `arrivals` numbers them: explicit events, then rates, then bursts.
+    sizes = (
+        0,
+        *(r.payload_bytes for r in traffic.rates),
+        *(b.payload_bytes for b in traffic.bursts),
+    )
+    sized = any(sizes)
     next_arrival = next(incoming, None)
     expire = service.expire
     offer = source.offer
@@ -101,7 +110,7 @@ def simulate(
             break
         if next_arrival is not None and (not heap or next_arrival[0] <= heap[0][0]):
             # Arrivals of an instant come first, so pollers see every item sent at that instant.
-            now, _, spec = next_arrival
+            now, stream, spec = next_arrival
             if now > cap:
                 break
             processed += 1
@@ -110,6 +119,8 @@ def simulate(
             seq += 1
             if spec is None:
                 item = Item(seq, f"{prefix}{seq}", now)
+                if sized:
+                    item.payload_bytes = sizes[stream]
             else:
                 item = Item(
                     seq,
@@ -118,6 +129,7 @@ def simulate(
                     spec.group,
                     spec.shard,
                     spec.partition_key,
+                    spec.payload_bytes,
                 )
             offer(now, item)
             next_arrival = next(incoming, None)

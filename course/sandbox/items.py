@@ -16,6 +16,7 @@ class Item:
         "in_flight",
         "offered_ms",
         "partition_key",
+        "payload_bytes",
         "receipt",
         "receive_count",
         "seq",
@@ -33,6 +34,7 @@ class Item:
         group: str | None = None,
         shard: int | None = None,
         partition_key: str | None = None,
+        payload_bytes: int = 0,
     ) -> None:
         self.seq = seq
         self.id = item_id
@@ -40,6 +42,7 @@ class Item:
         self.group = group
         self.shard = shard
         self.partition_key = partition_key
+        self.payload_bytes = payload_bytes
         self.side_effects = 0
         self.terminal: str | None = None
         self.attempts = 0

@@ -62,6 +62,13 @@ STREAM_RETRIES = IntRange(-1, 10_000)  # -1: until the record expires
 RECORD_AGE_S = IntRange(-1, 604_800)  # -1: no limit; 0–59 are rejected as well
 PARALLELIZATION = IntRange(1, 10)
 
+# Payloads (bytes; AWS's "MB" read as MiB)
+SYNC_PAYLOAD_BYTES = 6 * 1_048_576  # sync request and response: 6 MB. §2 [D4][D7]
+ASYNC_PAYLOAD_BYTES = 1_048_576  # async event: 1 MB (256 KB before Oct 2025). §2 [D7][D8]
+SQS_MESSAGE_BYTES = 1_048_576  # an SQS message for an SQS mapping: up to 1 MB. §2 [D8]
+BATCH_PAYLOAD_BYTES = 6 * 1_048_576  # an SQS batch is invoked once it reaches 6 MB. §7 [D30a]
+PAYLOAD_BYTES = IntRange(0, 100 * 1_048_576)  # what a scenario may offer, to show the limits
+
 # Traffic and faults
 RATE_PER_S = FloatRange(0.001, 1_000_000.0)
 RATE_COUNT = IntRange(1, 10**9)

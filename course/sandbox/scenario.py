@@ -196,6 +196,7 @@ class TrafficEvent:
     group: str | None = None
     shard: int | None = None
     partition_key: str | None = None
+    payload_bytes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +208,7 @@ class Rate:
     start_ms: int
     end_ms: int | None
     count: int | None
+    payload_bytes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +217,7 @@ class Burst:
 
     at_ms: int
     count: int
+    payload_bytes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -775,6 +778,7 @@ def _traffic(fields: Fields, source: Source) -> Traffic:
                 raw.optional_text("Group"),
                 shard,
                 raw.optional_text("PartitionKey"),
+                _payload_bytes(raw, source),
             )
         )
         raw.raw("Payload")
@@ -795,9 +799,10 @@ def _traffic(fields: Fields, source: Source) -> Traffic:
         count = raw.optional_integer("Count", *limits.RATE_COUNT, "simulator input")
         if duration is None and count is None:
             raise ScenarioError(raw.path, "a rate needs DurationSeconds or Count")
+        payload = _payload_bytes(raw, source)
         raw.done()
         end = None if duration is None else start + duration * 1000
-        rates.append(Rate(kind, per_second, start, end, count))
+        rates.append(Rate(kind, per_second, start, end, count, payload))
     bursts = []
     for index, item in enumerate(fields.items("Bursts")):
         raw = Fields(item, f"{fields.at('Bursts')}[{index}]")
@@ -805,11 +810,32 @@ def _traffic(fields: Fields, source: Source) -> Traffic:
             Burst(
                 raw.integer("AtMs", 0, 0, MAX_MS, "simulator input"),
                 raw.integer("Count", 1, *limits.BURST_COUNT, "simulator input"),
+                _payload_bytes(raw, source),
             )
         )
         raw.done()
     fields.done()
     return Traffic(tuple(events), tuple(rates), tuple(bursts))
+
+
+def _payload_bytes(fields: Fields, source: Source) -> int:
+    """Read `PayloadBytes`: the size of each item's event payload (simulator input)."""
+    size = fields.integer(
+        "PayloadBytes",
+        0,
+        *limits.PAYLOAD_BYTES,
+        "simulator input: Lambda refuses sync requests over 6 MB and async events over 1 MB, "
+        "§2 [D4][D7][D8]",
+        extra=" bytes",
+    )
+    if source.type == "sqs" and size > limits.SQS_MESSAGE_BYTES:
+        # The queue cannot hold it: SQS messages for a Lambda mapping go up to 1 MB. §2 [D8]
+        raise ScenarioError(
+            fields.at("PayloadBytes"),
+            f"{size:,} bytes is out of range for an SQS message; allowed 0–"
+            f"{limits.SQS_MESSAGE_BYTES:,} bytes (§2 [D8]: 1 MB)",
+        )
+    return size
 
 
 def _fault(fields: Fields, function: Function) -> Fault:

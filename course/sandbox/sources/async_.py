@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import narration as say
 from ..items import Item
+from ..limits import ASYNC_PAYLOAD_BYTES
 from ..metrics import DEAD_LETTERED, DISCARDED, SUCCEEDED
 from ..service import Execution
 from ..trace import Kind
@@ -44,6 +45,12 @@ class AsyncSource(Source):
     def offer(self, now: int, item: Item) -> None:
         """Accept an event (HTTP 202) and queue it."""
         self.rec.offered += 1
+        if item.payload_bytes > ASYNC_PAYLOAD_BYTES:
+            # Over 1 MB the Invoke call itself fails: the event is never queued. §2 [D7][D8]
+            if self.tracer is not None:
+                self.tracer.emit(now, Kind.OFFER, say.offer(item.id, say.ASYNC), request=item.id)
+            self.refuse_too_large(now, item, ASYNC_PAYLOAD_BYTES, say.ASYNC)
+            return
         if self.tracer is not None:
             self.tracer.emit(now, Kind.OFFER, say.accepted(item.id), request=item.id, status=202)
         event = Event(item, now, duplicate=False)

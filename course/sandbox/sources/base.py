@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from .. import narration as say
 from ..clock import Clock
 from ..items import Item
-from ..metrics import Recorder
+from ..metrics import FAILED, Recorder
 from ..scenario import Scenario
 from ..service import Service
-from ..trace import Tracer
+from ..trace import Kind, Tracer
 
 
 class Source:
@@ -43,6 +44,30 @@ class Source:
     def offer(self, now: int, item: Item) -> None:
         """Accept one offered item."""
         raise NotImplementedError
+
+    def refuse_too_large(self, now: int, item: Item, limit: int, voice: say.Voice) -> bool:
+        """Refuse an Invoke whose payload is over the limit; return whether it was refused.
+
+        An invocation error: HTTP 413 `RequestTooLargeException` before the function runs, no
+        202 for an async event, and SDKs don't retry it. §5 [D7a][D19][D23], §2 [D4][D7][D8]
+        """
+        size = item.payload_bytes
+        if size <= limit:
+            return False
+        if self.tracer is not None:
+            self.tracer.emit(
+                now,
+                Kind.RESPONSE,
+                say.too_large(item.id, size, limit, voice),
+                request=item.id,
+                outcome="error",
+                status=413,
+                errorType="RequestTooLargeException",
+                payload_bytes=size,
+                limit_bytes=limit,
+            )
+        self.finish_item(now, item, FAILED)
+        return True
 
     def finish_item(self, now: int, item: Item, how: str) -> None:
         """Record an item's terminal place once."""

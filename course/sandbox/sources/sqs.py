@@ -6,6 +6,7 @@ from collections import deque
 
 from .. import narration as say
 from ..items import Item
+from ..limits import BATCH_PAYLOAD_BYTES
 from ..metrics import DEAD_LETTERED, DISCARDED, SUCCEEDED
 from ..service import Execution
 from ..trace import Kind
@@ -52,6 +53,12 @@ class SqsSource(Source):
         self.timer_at: int | None = None
         self.poll_pending = False
         self.batch_kind = "sqs-fifo" if self.fifo else "sqs"
+        traffic = self.scenario.traffic
+        self.sized = (
+            any(event.payload_bytes for event in traffic.events)
+            or any(rate.payload_bytes for rate in traffic.rates)
+            or any(burst.payload_bytes for burst in traffic.bursts)
+        )
 
     def offer(self, now: int, item: Item) -> None:
         """Send a message to the queue."""
@@ -138,15 +145,30 @@ class SqsSource(Source):
             self.window_ms
             and 0 < len(visible) < size
             and visible[0].visible_since + self.window_ms > now
+            and not (self.sized and self._payload_full(visible))
         ):
             self._timer(visible[0].visible_since + self.window_ms)
             return []
         items: list[Item] = []
+        total = 0
         while visible and len(items) < size:
+            # A batch is invoked once its payload reaches 6 MB. §7 [D30a][D34]
+            if self.sized and items and total + visible[0].payload_bytes > BATCH_PAYLOAD_BYTES:
+                break
             item = visible.popleft()
             if self._receive(now, item):
                 items.append(item)
+                total += item.payload_bytes
         return items
+
+    def _payload_full(self, visible: deque[Item]) -> bool:
+        """Return whether the waiting messages fill a batch's 6 MB (§7 [D30a][D34])."""
+        total = 0
+        for item in visible:
+            total += item.payload_bytes
+            if total >= BATCH_PAYLOAD_BYTES:
+                return True
+        return False
 
     def _take_fifo(self, now: int) -> list[Item]:
         best: str | None = None
@@ -160,12 +182,16 @@ class SqsSource(Source):
             return []
         queue = self.groups[best]
         items: list[Item] = []
+        total = 0
         # One group per batch keeps the group's order and lets other groups run. §7 [D31]
         for item in list(queue):
             if len(items) >= self.mapping.batch_size:
                 break
+            if items and total + item.payload_bytes > BATCH_PAYLOAD_BYTES:
+                break  # a batch is invoked once its payload reaches 6 MB. §7 [D30a][D34]
             if self._receive(now, item):
                 items.append(item)
+                total += item.payload_bytes
             else:
                 queue.remove(item)
         if items:

@@ -7,6 +7,7 @@ from typing import Any
 from .. import narration as say
 from ..concurrency import ACCOUNT_REASON
 from ..items import Item
+from ..limits import SYNC_PAYLOAD_BYTES
 from ..metrics import FAILED, SUCCEEDED, THROTTLED
 from ..service import SCALING, Execution
 from ..trace import Kind
@@ -23,6 +24,8 @@ class SyncSource(Source):
         self.rec.offered += 1
         if self.tracer is not None:
             self.tracer.emit(now, Kind.OFFER, say.offer(item.id, say.SYNC), request=item.id)
+        if self.refuse_too_large(now, item, SYNC_PAYLOAD_BYTES, say.SYNC):
+            return
         self._attempt(now, item)
 
     def _attempt(self, now: int, item: Item) -> None:
