@@ -257,12 +257,15 @@ def axis_breaks(axis: Axis) -> tuple[Break, ...]:
     """Return the drawn breaks, with a label when there is room for one."""
     drawn = []
     xs = [(axis.x(a), axis.x(b)) for a, b in axis.breaks]
+    centres = [(x0 + x1) / 2 for x0, x1 in xs]
     for n, (a, b) in enumerate(axis.breaks):
         x0, x1 = xs[n]
-        centre = (x0 + x1) / 2
-        left = (xs[n - 1][1] + xs[n - 1][0]) / 2 if n else axis.left - 40
-        right = (xs[n + 1][0] + xs[n + 1][1]) / 2 if n + 1 < len(xs) else axis.right + 20
-        room = 2 * min(centre - left, right - centre) - 12
+        centre = centres[n]
+        # Two neighbouring labels share the distance between their centres; the first and
+        # last may also use the room up to the ends of the axis.
+        before = centre - centres[n - 1] if n else 2 * (centre - axis.left + 40)
+        after = centres[n + 1] - centre if n + 1 < len(xs) else 2 * (axis.right + 20 - centre)
+        room = min(before, after) - 10
         long, short = f"⋯ {format_quiet(b - a)} quiet ⋯", format_quiet(b - a)
         label = next((text for text in (long, short) if _label_width(text) <= room), "")
         drawn.append(Break(coord(x0), coord(x1 - x0), a, b, label, f"{format_quiet(b - a)}"))
