@@ -7,6 +7,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from course.content import ModuleSource
+from course.content.variants import with_preset
 from course.loading import LoadSummary, module_loaded
 from course.models import Lesson, Module
 
@@ -30,7 +31,12 @@ def load_bank(
 def _load_questions(
     module: Module, source: ModuleSource, lessons: dict[str, Lesson], summary: LoadSummary
 ) -> None:
+    presets = {preset.slug: preset for preset in source.presets}
     for order, item in enumerate(source.questions):
+        variant = None
+        if item.variant is not None:
+            # The preset's scenario and knobs go with the template, for exact replay links.
+            variant = with_preset(item.variant, presets.get(item.scenario or ""))
         question, _ = Question.objects.update_or_create(
             module=module,
             key=item.id,
@@ -41,6 +47,7 @@ def _load_questions(
                 "stem_html": item.stem_html,
                 "explanation_html": item.explanation_html,
                 "scenario_slug": item.scenario or "",
+                "variant": variant,
                 "order": order,
                 "source_path": f"{item.source_path}:{item.line}",
                 "is_active": True,

@@ -18,6 +18,7 @@ from .timing import GRACE_SECONDS
 class QuestionKind(models.TextChoices):
     SINGLE = "single", "Single answer"
     MULTIPLE = "multiple", "Multiple response"
+    VARIANT = "variant", "Variant (numbers computed by the simulator)"
 
 
 class QuestionQuerySet(models.QuerySet["Question"]):
@@ -39,6 +40,11 @@ class Question(models.Model):
     stem_html = models.TextField()
     explanation_html = models.TextField()
     scenario_slug = models.SlugField(blank=True, help_text="Sandbox preset that shows the answer.")
+    variant = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="A variant's template (parameters, scenario, misconceptions); null otherwise.",
+    )
     order = models.PositiveIntegerField(default=0)
     source_path = models.CharField(max_length=500, blank=True)
     is_active = models.BooleanField(default=True)
@@ -57,8 +63,22 @@ class Question(models.Model):
     def as_snapshot(self) -> QuestionSnapshot:
         """Return the question as plain data, as an attempt records it.
 
-        Reads `lesson` and `choices`: select and prefetch them (`with_choices()`).
+        Reads `lesson` and `choices`: select and prefetch them (`with_choices()`). A variant has
+        no choices yet: it carries its `template`, and `quizzes.variants.realise` draws it.
         """
+        if self.variant:
+            return QuestionSnapshot(
+                key=self.key,
+                kind=QuestionKind.SINGLE,
+                pick=1,
+                topic=self.lesson.slug if self.lesson else "",
+                topic_title=self.lesson.title if self.lesson else "General",
+                stem_html=self.stem_html,
+                explanation_html=self.explanation_html,
+                scenario_slug=self.scenario_slug,
+                choices=[],
+                template=self.variant,
+            )
         return QuestionSnapshot(
             key=self.key,
             kind=self.kind,

@@ -20,6 +20,7 @@ from course.models import Lesson, Module, User
 
 from .grading import score_question
 from .models import PracticeAnswer, Question
+from .snapshot import QuestionSnapshot
 
 SESSION_KEY = "quiz_practice"
 
@@ -68,12 +69,15 @@ def record_answer(
     question: Question,
     chosen: Sequence[str],
     now: datetime,
+    asked: QuestionSnapshot | None = None,
 ) -> PracticeResult:
     """Judge a practice answer (all or nothing) and remember it for the visitor.
 
-    Reads the question's `lesson` and `choices`: select and prefetch them (`with_choices()`).
+    `asked` is the question as the page showed it (a variant drawn with the page's seed);
+    without it the question is judged as the bank has it. Reads the question's `lesson` and
+    `choices`: select and prefetch them (`with_choices()`).
     """
-    score = score_question(question.as_snapshot(), chosen, partial_credit=False)
+    score = score_question(asked or question.as_snapshot(), chosen, partial_credit=False)
     result = PracticeResult(tuple(chosen), correct=score == 1)
     if user.is_authenticated:
         PracticeAnswer.objects.create(

@@ -29,7 +29,7 @@ from django.db.models import Max
 
 from course.models import User
 
-from . import grading, timing
+from . import grading, timing, variants
 from .models import (
     Accommodation,
     Attempt,
@@ -195,6 +195,7 @@ def start_attempt(*, quiz: Quiz, user: User, now: datetime, seed: int | None = N
         pass_mark=quiz.pass_mark,
         partial_credit=quiz.partial_credit,
         seen=seen,
+        realise=variants.realise,
     )
     deadline = deadline_for(quiz=quiz, started_at=now, accommodation=accommodation)
     attempt = Attempt.objects.create(

@@ -22,7 +22,7 @@ import copy
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from random import Random
-from typing import TypedDict, TypeVar
+from typing import Any, NotRequired, TypedDict, TypeVar
 
 SNAPSHOT_VERSION = 1
 
@@ -48,6 +48,10 @@ class QuestionSnapshot(TypedDict):
     explanation_html: str
     scenario_slug: str
     choices: list[ChoiceSnapshot]
+    # A variant question in the bank carries its `template`; as asked, it carries instead the
+    # drawn `variant`: parameters, computed numbers, the run and its replay (quizzes/variants.py).
+    template: NotRequired[dict[str, Any]]
+    variant: NotRequired[dict[str, Any]]
 
 
 class Snapshot(TypedDict):
@@ -164,12 +168,19 @@ def build_snapshot(
     pass_mark: int,
     partial_credit: bool,
     seen: Collection[str] = (),
+    realise: Callable[[QuestionSnapshot, int], QuestionSnapshot] | None = None,
 ) -> Snapshot:
-    """Draw the questions, shuffle each one's choices, and record it all with the seed."""
+    """Draw the questions, shuffle each one's choices, and record it all with the seed.
+
+    `realise(question, seed)` turns a drawn variant template into the question as asked (the
+    caller passes `quizzes.variants.realise`, which runs the simulator: this module stays plain).
+    """
     rng = Random(seed)
     questions = []
     for question in draw_questions(pool, topics=topics, count=count, rng=rng, seen=seen):
         asked = copy.deepcopy(question)
+        if realise is not None:
+            asked = realise(asked, seed)
         asked["choices"] = shuffle_choices(asked["choices"], rng)
         questions.append(asked)
     return Snapshot(

@@ -8,6 +8,9 @@ from .errors import ProblemLog
 from .fields import FileFields, did_you_mean, known_list
 from .markdown_render import render_fragment
 from .sources import ChoiceSource, QuestionSource
+from .variants import KIND as VARIANT
+from .variants import QUESTION_KEYS as VARIANT_KEYS
+from .variants import parse_variant
 from .yaml_loader import MarkedDict, MarkedList, load_yaml
 
 KINDS = ("single", "multiple")
@@ -84,8 +87,11 @@ def _parse_question(
     question_id = fields.slug("id")
     if question_id is not None:
         fields.what = f"question `{question_id}`"
-    fields.check_keys(required=["id", "kind", "stem", "choices"], optional=QUESTION_KEYS)
-    kind = fields.choice("kind", KINDS)
+    if data.get("kind") == VARIANT:
+        fields.check_keys(required=["id", "kind", "stem", "answer"], optional=VARIANT_KEYS)
+    else:
+        fields.check_keys(required=["id", "kind", "stem", "choices"], optional=QUESTION_KEYS)
+    kind = VARIANT if data.get("kind") == VARIANT else fields.choice("kind", KINDS)
     lesson = fields.slug("lesson", default=default_lesson)
     if "lesson" in data and lesson is not None and lesson not in lessons:
         fields.problem("lesson", _unknown_lesson(lesson, lessons))
@@ -102,8 +108,15 @@ def _parse_question(
         )
     stem = fields.text("stem")
     explanation = fields.text("explanation", default="")
-    pick = _pick(fields, kind)
-    choices = _choices(fields, kind, pick)
+    variant = None
+    if kind == VARIANT:
+        # The numbers come from the engine when the question is asked (course/content/variants.py).
+        pick: int | None = 1
+        variant = parse_variant(fields)
+        choices: tuple[ChoiceSource, ...] | None = () if variant is not None else None
+    else:
+        pick = _pick(fields, kind)
+        choices = _choices(fields, kind, pick)
     if len(fields.log) > before or None in (question_id, kind, lesson, stem, pick, choices):
         return None
     assert question_id
@@ -123,6 +136,7 @@ def _parse_question(
         scenario=scenario,
         source_path=fields.path,
         line=data.line,
+        variant=variant,
     )
 
 

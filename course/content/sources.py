@@ -50,7 +50,11 @@ class ChoiceSource:
 
 @dataclass(frozen=True)
 class QuestionSource:
-    """A single- or multiple-answer question from a question bank file."""
+    """A single- or multiple-answer question from a question bank file.
+
+    A `variant` question has no fixed choices: `variant` holds its template (parameters, scenario,
+    misconceptions; see course/content/variants.py) and its stem and explanation are templates.
+    """
 
     id: str
     lesson: str
@@ -62,6 +66,7 @@ class QuestionSource:
     scenario: str | None
     source_path: str
     line: int
+    variant: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

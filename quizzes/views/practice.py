@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from course.types import HtmxHttpRequest
 
-from .. import grading, practice
+from .. import grading, practice, variants
 from ..forms import PracticeAnswerForm, question_item
 from ..practice_sets import PracticeSet, Stop, get_practice_set, walk
 from ..snapshot import QuestionSnapshot, shuffle_choices
@@ -37,7 +37,12 @@ def practice_questions(
             answered=request.GET.get("answered") == "1",
         )
         return render(request, template, context)
-    form = PracticeAnswerForm(request.POST, questions=pset.snapshots())
+    # A variant is judged as the page drew it: with the seed the form carries.
+    snapshots = pset.snapshots()
+    posted = request.POST.get("question", "")
+    if posted in snapshots:
+        snapshots[posted] = variants.realise(snapshots[posted], _seed(request.POST.get("seed", "")))
+    form = PracticeAnswerForm(request.POST, questions=snapshots)
     if not form.is_valid():
         seed = form.cleaned_data.get("seed")
         context = page.context(
@@ -54,6 +59,7 @@ def practice_questions(
         question=pset.question(key),
         chosen=form.cleaned_data["choice"],
         now=timezone.now(),
+        asked=snapshots[key],
     )
     if not request.htmx:
         return redirect(pset.link(missed=page.missed_only, q=key, seed=seed, answered=1))
@@ -119,7 +125,7 @@ class _Page:
         if where.stop is None:
             return context
         stop = where.stop
-        snapshot = pset.snapshots()[stop.key]
+        snapshot = variants.realise(pset.snapshots()[stop.key], seed)
         snapshot["choices"] = shuffle_choices(snapshot["choices"], Random(seed))
         context |= {
             "question": snapshot,
