@@ -49,9 +49,9 @@ def now(page: Page):
 
 def event_number(page: Page) -> int:
     text = now(page).inner_text()
-    match = re.search(r"Event (\d+) of", text)
+    match = re.search(r"Event ([\d,]+) of", text)
     assert match, text
-    return int(match.group(1))
+    return int(match.group(1).replace(",", ""))
 
 
 def receive_count(page: Page, message: str) -> str:

@@ -95,6 +95,16 @@ class Batch:
     detail: Detail
 
     @property
+    def outcome_short(self) -> str:
+        """Return the outcome in a word or two, for the picture."""
+        return {
+            "pending": "running",
+            "ok": "all deleted",
+            "partial": "partial",
+            "failed": "all failed",
+        }[self.outcome]
+
+    @property
     def outcome_label(self) -> str:
         """Return the outcome in words."""
         return {
