@@ -15,6 +15,8 @@ RATE_REASON = "FunctionInvocationRateLimitExceeded"  # §3 [D21]
 # 10 requests per second. §2 [D4][D12]
 REQUESTS_PER_ENV_PER_S = 10
 RATE_WINDOW_MS = 1_000
+NEVER = -RATE_WINDOW_MS  # a start time old enough never to count
+RING_MAX = 100_000  # above this many starts per second, keep a deque instead of a ring
 
 
 class Gate:
@@ -27,6 +29,7 @@ class Gate:
 
     __slots__ = (
         "capacity",
+        "cursor",
         "in_flight",
         "last_ms",
         "limit",
@@ -37,8 +40,10 @@ class Gate:
         "rate_reason",
         "reason",
         "refill",
+        "ring",
         "starts",
         "tokens",
+        "track",
     )
 
     def __init__(self, function: Function, account: Account, provisioned: int = 0) -> None:
@@ -54,7 +59,14 @@ class Gate:
         self.on_demand_limit = self.limit - provisioned
         # At most 10 × the concurrency limit invocations start in any second. §2 [D4][D12]
         self.rate_limit = REQUESTS_PER_ENV_PER_S * self.limit
+        # The start times of the last `rate_limit` invocations as a ring (`cursor` at the
+        # oldest): full when the oldest is less than a second old. Huge limits use a deque.
+        self.ring: list[int] | None = (
+            [NEVER] * self.rate_limit if 0 < self.rate_limit <= RING_MAX else None
+        )
+        self.cursor = 0
         self.starts: deque[int] = deque()
+        self.track = True  # False when no invocation can be short enough for the rate limits
         if account.scaling_rule == "current":
             # 1,000 new environments per 10 s per function, refilled continuously, no carry-over
             # beyond 1,000. §3 [D11]
@@ -76,6 +88,9 @@ class Gate:
 
     def rate_full(self, now: int) -> bool:
         """Return whether the invocations of the last second reached the rate limit."""
+        ring = self.ring
+        if ring is not None:
+            return ring[self.cursor] > now - RATE_WINDOW_MS
         starts = self.starts
         since = now - RATE_WINDOW_MS
         while starts and starts[0] <= since:
@@ -94,8 +109,13 @@ class Gate:
         return False
 
     def enter(self, now: int, provisioned: bool) -> None:
-        """Count one more invocation in flight."""
-        self.starts.append(now)
+        """Count one more invocation in flight (the engine inlines this in `Service.invoke`)."""
+        ring = self.ring
+        if ring is not None:
+            ring[self.cursor] = now
+            self.cursor = self.cursor + 1 if self.cursor + 1 < self.rate_limit else 0
+        else:
+            self.starts.append(now)
         self.in_flight += 1
         if not provisioned:
             self.on_demand += 1

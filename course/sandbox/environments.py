@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from .concurrency import RATE_WINDOW_MS, REQUESTS_PER_ENV_PER_S
+from .concurrency import NEVER, RATE_WINDOW_MS, REQUESTS_PER_ENV_PER_S
 from .scenario import Version
-
-NEVER = -RATE_WINDOW_MS
 
 
 class Env:
@@ -78,7 +76,8 @@ class Pool:
         """Return an idle pre-initialised environment that may start a request now."""
         envs = self.provisioned_idle
         if envs:
-            if envs[-1].ready(now):
+            top = envs[-1]
+            if top.recent[top.cursor] <= now - RATE_WINDOW_MS:  # inlined `ready`
                 return envs.pop()
             for index in range(len(envs) - 2, -1, -1):
                 if envs[index].ready(now):
@@ -93,7 +92,8 @@ class Pool:
         """
         idle = self.idle
         if idle:
-            if idle[-1].ready(now):
+            top = idle[-1]
+            if top.recent[top.cursor] <= now - RATE_WINDOW_MS:  # inlined `ready`
                 return idle.pop()
             if idle[0].ready(now):
                 return idle.popleft()

@@ -8,10 +8,10 @@ from typing import Any
 
 from . import narration as say
 from .clock import Clock
-from .concurrency import Gate
+from .concurrency import RATE_WINDOW_MS, REQUESTS_PER_ENV_PER_S, Gate
 from .database import Connections
 from .environments import Env, Pool
-from .handler import CRASH, ERROR, OK, TIMEOUT, Handler
+from .handler import CRASH, ERROR, OK, TIMEOUT, VCPU_MB, Handler
 from .items import Item
 from .metrics import Recorder
 from .scenario import Scenario, Version
@@ -80,6 +80,31 @@ class Execution:
         return self.outcome != OK
 
 
+def rate_limits_can_bind(scenario: Scenario) -> bool:
+    """Return False when no invocation can be shorter than 100 ms, else True.
+
+    Then no environment can start 10 invocations within a second, and, as in-flight
+    invocations never exceed the concurrency limit, the function never starts 10 × the limit
+    in a second either (§2 [D4][D12]): the engine skips tracking start times. Every path that
+    can end an invocation early (an init error, the idempotency short-circuit, a database
+    error, a run-time draw from a distribution) keeps the tracking on.
+    """
+    if scenario.idempotency is not None or scenario.database is not None:
+        return True
+    if any(fault.effect == "init-error" for fault in scenario.faults):
+        return True
+    for version in scenario.function.versions:
+        code = version.code
+        if code.duration.distribution != "fixed":
+            return True
+        speed = 1.0
+        if code.cpu_bound:
+            speed = min(version.memory_mb / VCPU_MB, float(code.threads))
+        if code.duration.ms / speed < RATE_WINDOW_MS / REQUESTS_PER_ENV_PER_S:
+            return True
+    return False
+
+
 def label(items: list[Item]) -> str:
     """Return a short name for an item or a batch."""
     if len(items) == 1:
@@ -113,6 +138,7 @@ class Service:
         for alias in function.aliases:
             provisioned[alias.version] += alias.provisioned
         self.gate = Gate(function, scenario.account, sum(provisioned.values()))
+        self.gate.track = rate_limits_can_bind(scenario)
         self.pools: dict[str, Pool] = {
             v.name: Pool(v, provisioned[v.name], lifetime) for v in function.versions
         }
@@ -246,8 +272,13 @@ class Service:
     ) -> Execution | str:
         """Start an invocation, or return the throttle reason (429)."""
         gate = self.gate
-        if gate.rate_full(now):
-            return gate.rate_reason  # 10 × the concurrency limit per second. §2 [D4][D12]
+        ring = gate.ring
+        track = gate.track
+        # At most 10 × the concurrency limit invocations start per second. §2 [D4][D12]
+        if track and (
+            ring[gate.cursor] > now - RATE_WINDOW_MS if ring is not None else gate.rate_full(now)
+        ):
+            return gate.rate_reason
         pool = self.pools[version_name]
         version = pool.version
         env = pool.take_provisioned(now) if pool.provisioned_idle else None
@@ -283,8 +314,22 @@ class Service:
             env.db_connected = self._connect_at_init(env, now)
         else:
             cold = False
-        gate.enter(now, env.provisioned)
-        env.started(now)
+        # Inlined Gate.enter and Env.started: this runs once per invocation.
+        gate.in_flight += 1
+        if gate.in_flight > gate.peak:
+            gate.peak = gate.in_flight
+        if not env.provisioned:
+            gate.on_demand += 1
+        if track:
+            if ring is not None:
+                cursor = gate.cursor
+                ring[cursor] = now
+                gate.cursor = cursor + 1 if cursor + 1 < gate.rate_limit else 0
+            else:
+                gate.starts.append(now)
+            cursor = env.cursor
+            env.recent[cursor] = now
+            env.cursor = cursor + 1 if cursor + 1 < REQUESTS_PER_ENV_PER_S else 0
         rec.invocations += 1
         rec.by_version[version_name] = rec.by_version.get(version_name, 0) + 1
         if cold:
@@ -507,7 +552,10 @@ class Service:
     def _complete(self, now: int, ex: Execution) -> None:
         env = ex.env
         rec = self.rec
-        self.gate.leave(env.provisioned)
+        gate = self.gate
+        gate.in_flight -= 1
+        if not env.provisioned:
+            gate.on_demand -= 1
         tracer = self.tracer
         for item in ex.side_items:
             item.side_effects += 1
