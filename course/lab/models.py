@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
-from course.content.presets import CARD_METRICS
 from course.models import Lesson, Module, User
 
 
@@ -64,21 +63,9 @@ class ScenarioPreset(models.Model):
         return [str(item["metric"]) for item in self.metrics]
 
     @property
-    def other_metric_names(self) -> list[str]:
-        """Return the names of every other metric the lab has a card for, in card order."""
-        return [name for name in CARD_METRICS if name not in self.metric_names]
-
-    @property
     def has_directions(self) -> bool:
         """Return whether it says, for any metric, which way is good."""
         return any(item.get("good") for item in self.metrics)
-
-    @property
-    def metric_goods(self) -> dict[str, str]:
-        """Return, for every metric with a card, which way is good here ("higher", "lower", "")."""
-        goods = dict.fromkeys(CARD_METRICS, "")
-        goods.update({str(item["metric"]): str(item.get("good") or "") for item in self.metrics})
-        return goods
 
 
 class ChallengeCompletion(models.Model):
