@@ -37,18 +37,17 @@ def _safe_next(request: HtmxHttpRequest) -> str:
 def signup(request: HtmxHttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     form = SignUpForm(request.POST or None)
-    status = 200
+    status, refusal = 200, ""
     if request.method == "POST":
         limit = settings.THROTTLE_SIGNUPS_PER_HOUR
         if not throttle.allow("signup", throttle.client_ip(request), limit=limit):
-            form.add_error(None, TOO_MANY_SIGNUPS)
-            status = 429
+            status, refusal = 429, TOO_MANY_SIGNUPS
         elif form.is_valid():
             user = form.save()
             notify_address_owners(new_user=user, site_url=request.build_absolute_uri("/")[:-1])
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(next_url or "profile")
-    context = {"form": form, "next": next_url}
+    context = {"form": form, "next": next_url, "refusal": refusal}
     return render(request, "registration/signup.html", context, status=status)
 
 

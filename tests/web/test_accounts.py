@@ -70,6 +70,7 @@ def test_signup_is_throttled_per_address_with_a_clear_message(client, settings):
     assert response.status_code == 429
     assert "Too many sign-ups" in response.content.decode()
     assert not User.objects.filter(username="user9").exists()
+    assert client.post(reverse("signup"), {}).status_code == 429  # an empty post too, no 500
     other_network = client.post(
         reverse("signup"), signup_data("user8", "user8@example.com"), REMOTE_ADDR="10.0.0.8"
     )
