@@ -13,6 +13,8 @@ from typing import Any
 
 from course.sandbox import Kind, Scenario, simulate
 
+from .timeline.axis import format_time
+
 MAX_STEPS = 40
 MAX_BURST = 200
 AMOUNTS = {"burst", "wait", "shift"}
@@ -93,6 +95,11 @@ class StepMark:
 
     step: Step
     at_ms: int
+
+    @property
+    def at_label(self) -> str:
+        """Return when the step happened, in human units ("10 min 00.352 s")."""
+        return format_time(self.at_ms)
 
 
 def apply_steps(
