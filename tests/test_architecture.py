@@ -29,6 +29,7 @@ PLAIN = {
     "quizzes.grading": ("quizzes.snapshot",),
     "quizzes.receipt": ("quizzes.snapshot",),
     "quizzes.timing": (),
+    "quizzes.variants": ("quizzes.snapshot", "course.content"),
 }
 
 
