@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from . import chrome
-from .analogies import ANALOGIES, BREAKS_DOWN
+from .analogies import BREAKS_DOWN, Analogy
 from .errors import ProblemLog
 from .fields import FileFields, did_you_mean, known_list
 from .figures import Drawing
@@ -54,6 +54,7 @@ class BlockContext:
     practice_url: UrlBuilder = default_practice_url
     render_inline: Callable[[str], str] = str
     figures: Mapping[str, Drawing] = field(default_factory=lambda: MappingProxyType({}))
+    analogies: Mapping[str, Analogy] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -381,18 +382,25 @@ class _Scanner:
 
     def open_analogy(self, argument: str, line: int) -> None:
         analogy_id, _, extra = argument.partition(" ")
+        analogies = self.context.analogies
         if not analogy_id:
             self.problem(line, "`::: analogy` needs an analogy id, like `::: analogy food-truck`")
-        elif analogy_id not in ANALOGIES:
+        elif analogy_id not in analogies and not analogies:
             self.problem(
                 line,
-                f"unknown analogy `{analogy_id}`{did_you_mean(analogy_id, ANALOGIES)}; "
-                f"known analogies: {known_list(ANALOGIES)}",
+                f"unknown analogy `{analogy_id}`: this module declares no analogies; "
+                "declare it in the module's analogies.yaml",
+            )
+        elif analogy_id not in analogies:
+            self.problem(
+                line,
+                f"unknown analogy `{analogy_id}`{did_you_mean(analogy_id, analogies)}; "
+                f"known analogies: {known_list(analogies)} (declared in analogies.yaml)",
             )
         elif extra.strip():
             self.problem(line, f"`::: analogy {analogy_id}` takes nothing after the id")
-        if analogy_id in ANALOGIES:
-            self.emit(chrome.analogy_open(analogy_id), line)
+        if analogy_id in analogies:
+            self.emit(chrome.analogy_open(analogies[analogy_id]), line)
             if analogy_id not in self.prepared.analogies:
                 self.prepared.analogies.append(analogy_id)
             self.stack.append(_Open("analogy", line, chrome.aside_close(), analogy_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .analogies import ANALOGIES, icon_svg, scene_svg
+from .analogies import Analogy
 
 CALLOUT_TITLES: dict[str, str] = {
     "note": "Note",
@@ -25,14 +25,15 @@ def callout_open(kind: str, title: str | None) -> str:
     )
 
 
-def analogy_open(analogy_id: str) -> str:
+def analogy_open(analogy: Analogy) -> str:
     """Open an analogy callout: icon, name and scene; the heading level is filled in later."""
-    name = escape(ANALOGIES[analogy_id])
+    name = escape(analogy.name)
     return (
-        f'<aside class="analogy analogy--{analogy_id}" aria-label="Analogy: {name}">\n'
-        f'<div class="analogy__header">{icon_svg(analogy_id)}'
+        f'<aside class="analogy analogy--{analogy.id} analogy--tint-{analogy.colour}" '
+        f'aria-label="Analogy: {name}">\n'
+        f'<div class="analogy__header">{analogy.icon_svg()}'
         f'<h{HEADING_LEVEL} class="analogy__title">{name}</h{HEADING_LEVEL}></div>\n'
-        f'<figure class="analogy__scene">{scene_svg(analogy_id)}</figure>'
+        f'<figure class="analogy__scene">{analogy.scene_svg()}</figure>'
     )
 
 

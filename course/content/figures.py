@@ -1,4 +1,4 @@
-"""Read the SVG drawings of a module (`figures/*.svg`) and the analogy scenes into safe markup.
+"""Read the SVG drawings of a module (`figures/*.svg`, analogy scenes and icons) into safe markup.
 
 An SVG file is parsed (no DTDs, no entities) and written out again from an allowlist: shapes,
 text, groups and arrow markers; geometry attributes; and colours only through the `f-*` classes
@@ -89,17 +89,24 @@ _URL_REF = re.compile(r"^url\(#([a-z][a-z0-9-]*)\)$")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 _VIEWBOX = re.compile(r"^\s*-?[\d.]+[\s,]+-?[\d.]+[\s,]+[\d.]+[\s,]+[\d.]+\s*$")
 _PAINT_KEYWORDS = frozenset({"none", "currentColor"})
+# An icon is drawn in one colour (`currentColor`, the analogy's tint): its root may set the
+# paint for every shape, which a drawing's root may not.
+_ICON_ROOT = frozenset({"fill", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin"})
+_LINE_CAPS = frozenset({"butt", "round", "square", "miter", "bevel", "arcs", "miter-clip"})
 
 
 class _Cleaner:
-    def __init__(self, *, prefix: str, path: str, log: ProblemLog) -> None:
+    def __init__(self, *, prefix: str, path: str, log: ProblemLog, icon: bool = False) -> None:
         self.prefix = prefix
         self.path = path
         self.log = log
+        self.icon = icon
         self.out: list[str] = []
         self.stack: list[str] = []
         self.skip = 0
         self.view_box: str | None = None
+        self.root_attrs: list[str] = []
+        self.opened_at: list[int] = []
         self.parser = expat.ParserCreate()
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
@@ -137,10 +144,13 @@ class _Cleaner:
         self.stack.append(name)
         if len(self.stack) == 1:
             return
+        self.opened_at.append(len(self.out))
         self.out.append(f"<{name}{''.join(kept)}>")
 
     def attribute(self, element: str, attribute: str, value: str) -> str | None:
         allowed = _ELEMENTS[element]
+        if self.icon and element == "svg" and not self.stack and attribute in _ICON_ROOT:
+            allowed = allowed | _ICON_ROOT
         if attribute not in allowed:
             self.problem(
                 f"`{attribute}` is not allowed on `<{element}>`"
@@ -148,6 +158,9 @@ class _Cleaner:
             )
             return None
         if element == "svg" and len(self.stack) == 0:
+            if self.icon and attribute in _ICON_ROOT:
+                self.icon_root(attribute, value)
+                return None
             if attribute == "viewBox":
                 if not _VIEWBOX.match(value):
                     self.problem("`viewBox` must be four numbers: `0 0 480 240`")
@@ -185,19 +198,39 @@ class _Cleaner:
             return None
         return f' {attribute}="{escape(value)}"'
 
+    def icon_root(self, attribute: str, value: str) -> None:
+        """Keep a paint attribute of an icon's root (its shapes inherit it)."""
+        if attribute in {"fill", "stroke"} and value not in _PAINT_KEYWORDS:
+            self.problem(
+                f'`{attribute}="{value}"`: an icon is drawn in its analogy\'s colour; '
+                "use `none` or `currentColor`"
+            )
+        elif attribute in {"stroke-linecap", "stroke-linejoin"} and value not in _LINE_CAPS:
+            self.problem(f"`{attribute}` must be one of {', '.join(sorted(_LINE_CAPS))}")
+        elif attribute == "stroke-width" and not re.fullmatch(r"\d+(\.\d+)?", value):
+            self.problem("`stroke-width` must be a number, like `2`")
+        else:
+            self.root_attrs.append(f' {attribute}="{value}"')
+
     def end(self, name: str) -> None:
         if self.skip:
             self.skip -= 1
             return
         self.stack.pop()
         if self.stack:
-            self.out.append(f"</{name}>")
+            start = self.opened_at.pop()
+            if self.icon and start == len(self.out) - 1:
+                self.out[start] = self.out[start][:-1] + "/>"  # an empty element, as written
+            else:
+                self.out.append(f"</{name}>")
 
     def data(self, text: str) -> None:
         if self.skip or not self.stack:
             return
         if self.stack[-1] in _TEXT_ELEMENTS:
             self.out.append(escape(text, quote=False))
+        elif self.icon and not text.strip():
+            self.out.append(text)  # an icon keeps its layout (whitespace only)
         elif text.strip():
             self.problem(f"text must be inside `<text>`, not directly in `<{self.stack[-1]}>`")
 
@@ -221,6 +254,15 @@ class Drawing:
 
     view_box: str
     inner: str
+    root_attrs: str = ""  # an icon's paint attributes, inherited by its shapes
+
+    def icon(self, *, css_class: str) -> str:
+        """Return the drawing as a decorative inline icon, hidden from assistive technology."""
+        return (
+            f'<svg class="{escape(css_class)}" aria-hidden="true" focusable="false" width="48" '
+            f'height="48" xmlns="http://www.w3.org/2000/svg" viewBox="{self.view_box}"'
+            f"{self.root_attrs}>{self.inner}</svg>"
+        )
 
     def svg(self, *, label: str, css_class: str) -> str:
         """Return the drawing as inline SVG with `label` as its text alternative."""
@@ -230,13 +272,19 @@ class Drawing:
         )
 
 
-def clean_svg(text: str, *, prefix: str, path: str, log: ProblemLog) -> Drawing | None:
-    """Return the drawing's safe inner markup and viewBox, or None after logging problems."""
-    cleaner = _Cleaner(prefix=prefix, path=path, log=log)
+def clean_svg(
+    text: str, *, prefix: str, path: str, log: ProblemLog, icon: bool = False
+) -> Drawing | None:
+    """Return the drawing's safe inner markup and viewBox, or None after logging problems.
+
+    An `icon` (an analogy's badge) may set `fill`, `stroke` and the stroke's width, caps and
+    joins on its root for all its shapes, and keeps its whitespace and empty elements as written.
+    """
+    cleaner = _Cleaner(prefix=prefix, path=path, log=log, icon=icon)
     inner = cleaner.clean(text)
     if inner is None or cleaner.view_box is None:
         return None
-    return Drawing(view_box=cleaner.view_box, inner=inner)
+    return Drawing(view_box=cleaner.view_box, inner=inner, root_attrs="".join(cleaner.root_attrs))
 
 
 def read_figures(folder: Path, *, rel: str, log: ProblemLog) -> dict[str, Drawing]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import markdown
 
+from .analogies import Analogy
 from .blocks import (
     BlockContext,
     Prepared,
@@ -88,12 +89,14 @@ def render_markdown(
     sandbox_url: UrlBuilder = default_sandbox_url,
     practice_url: UrlBuilder = default_practice_url,
     figures: Mapping[str, Drawing] | None = None,
+    analogies: Mapping[str, Analogy] | None = None,
 ) -> Rendered:
     """Render a lesson body (or module introduction) to sanitised HTML.
 
     `lessons` and `presets` map the module's slugs to titles, for checking and labelling the
     `quiz` and `sandbox` blocks; the URL builders take (module slug, lesson or preset slug);
-    `figures` maps the file names of the module's drawings to their cleaned SVG.
+    `figures` maps the file names of the module's drawings to their cleaned SVG, and
+    `analogies` the ids of the analogies it declares to them (`analogies.py`).
     Problems go to `log`; without one, they are raised at the end as `ContentError`.
     """
     own_log = log is None
@@ -107,6 +110,7 @@ def render_markdown(
         practice_url=practice_url,
         render_inline=lambda caption: render_fragment(caption, inline=True),
         figures=figures or {},
+        analogies=analogies or {},
     )
     prepared = prepare_blocks(text, first_line=first_line, context=context, path=path, log=problems)
     converter = _markdown()

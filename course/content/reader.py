@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .analogies import read_analogies
 from .blocks import UrlBuilder, default_practice_url, default_sandbox_url
 from .errors import ContentError, Problem, ProblemLog
 from .fields import FileFields
@@ -143,6 +144,7 @@ def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSou
     }
 
     figures = read_figures(folder / "figures", rel=rel(folder / "figures"), log=log)
+    analogies = read_analogies(folder, rel=rel(folder), log=log)
 
     intro_html = ""
     if module is not None:
@@ -157,6 +159,7 @@ def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSou
             sandbox_url=options.sandbox_url,
             practice_url=options.practice_url,
             figures=figures,
+            analogies=analogies,
         )
         intro_html = intro.html
     lessons: list[LessonSource] = []
@@ -173,6 +176,7 @@ def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSou
             sandbox_url=options.sandbox_url,
             practice_url=options.practice_url,
             figures=figures,
+            analogies=analogies,
         )
         if draft.valid:
             lessons.append(finish_lesson(draft, rendered))

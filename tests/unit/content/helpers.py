@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 from course.content import ContentError, Course, parse_course
+from course.content.analogies import Analogy, read_analogies
+from course.content.errors import ProblemLog
+
+SHIPPED = Path(__file__).resolve().parents[3] / "content" / "lambda-best-practices"
 
 MODULE_MD = """\
 ---
@@ -44,6 +48,42 @@ questions:
 """
 
 
+ANALOGIES_YAML = """\
+analogies:
+  - id: food-truck
+    name: The food truck
+    colour: orange
+    icon: icons/food-truck.svg
+    scene: scenes/food-truck.svg
+    alt: A food truck parks, serves one customer, then drives away.
+  - id: oven
+    name: The pre-heated oven
+    colour: red
+    icon: icons/oven.svg
+    scene: scenes/oven.svg
+    alt: An oven heats once; dish after dish goes in without heating it again.
+"""
+
+
+def analogy_files() -> dict[str, str]:
+    """Return a module's analogies.yaml declaring two analogies, with their drawings."""
+    files = {"analogies.yaml": ANALOGIES_YAML}
+    for name in ("food-truck", "oven"):
+        for kind in ("icons", "scenes"):
+            files[f"analogies/{kind}/{name}.svg"] = (
+                SHIPPED / "analogies" / kind / f"{name}.svg"
+            ).read_text("utf-8")
+    return files
+
+
+def shipped_analogies() -> dict[str, Analogy]:
+    """Return the analogies the shipped module declares."""
+    log = ProblemLog()
+    analogies = read_analogies(SHIPPED, rel="lambda-best-practices", log=log)
+    log.raise_if_any()
+    return analogies
+
+
 def lesson(slug: str, order: int, body: str = "Some text.\n", **extra: str) -> str:
     """Return a lesson file with valid front matter followed by `body`."""
     lines = [
@@ -68,6 +108,7 @@ def module_files(changes: dict[str, str | None] | None = None) -> dict[str, str]
         "lessons/02-second.md": lesson("second", 2),
         "scenarios/cold-then-warm.yaml": PRESET,
         "questions/first.yaml": QUESTIONS,
+        **analogy_files(),
     }
     result.update(changes or {})
     return {name: text for name, text in result.items() if text is not None}

@@ -19,6 +19,9 @@ def test_the_guides_example_module_parses(tmp_path):
         "scenarios/cold-then-warm.yaml",
         "questions/lifecycle.yaml",
         "quizzes.yaml",
+        "analogies.yaml",
+        "analogies/icons/food-truck.svg",
+        "analogies/scenes/food-truck.svg",
     }
     (module,) = parse(write_module(tmp_path, files, folder="demo-module")).modules
     html = module.lessons[0].html

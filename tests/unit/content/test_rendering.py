@@ -7,7 +7,11 @@ import re
 import pytest
 
 from course.content import ContentError, TocEntry, render_markdown
-from course.content.analogies import ANALOGIES
+
+from .helpers import shipped_analogies
+
+SHIPPED = shipped_analogies()
+ANALOGIES = {analogy_id: analogy.name for analogy_id, analogy in SHIPPED.items()}
 
 
 def render(text: str, **options: object):
@@ -16,6 +20,7 @@ def render(text: str, **options: object):
         "lesson": "first",
         "lessons": {"first": "First lesson", "second": "Second lesson"},
         "presets": {"cold-then-warm": "Cold start, then a warm start"},
+        "analogies": SHIPPED,
     }
     return render_markdown(text, **{**defaults, **options})  # type: ignore[arg-type]
 
@@ -65,7 +70,11 @@ def test_each_analogy_renders_its_own_icon_name_and_breaks_down_paragraph(analog
     )
     html = result.html
     name = ANALOGIES[analogy_id]
-    assert f'<aside class="analogy analogy--{analogy_id}" aria-label="Analogy: {name}">' in html
+    tint = SHIPPED[analogy_id].colour
+    assert (
+        f'<aside class="analogy analogy--{analogy_id} analogy--tint-{tint}" '
+        f'aria-label="Analogy: {name}">'
+    ) in html
     assert '<svg class="analogy__icon" aria-hidden="true"' in html
     assert 'stroke="currentColor"' in html
     assert f'<h3 class="analogy__title">{name}</h3>' in html
