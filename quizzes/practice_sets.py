@@ -3,22 +3,38 @@
 A practice set is every active question of one lesson, or of every lesson of a module. The
 learner walks through it one question at a time, or through only the questions whose latest
 answer was wrong ("practise only what I missed").
+
+A lesson's set can also be narrowed to the questions a learner missed, for the way back from a
+result or the history page: `?attempt=<id>` keeps the lesson's questions the learner missed in
+that attempt (their own, closed, with its review open: else 404), and `?keys=<token>` the
+questions named in a token signed for this learner and lesson (`missed_keys_url`). Either way the
+set is fixed while the learner walks through it, and it never names a question they were not
+asked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
+from django.core import signing
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from course.models import Lesson, Module
+from course.models import Lesson, Module, User
 
-from .models import Question
+from . import grading, services
+from .lookups import close_if_overdue
+from .models import Attempt, Question, ReviewPolicy
 from .practice import PracticeResult
 from .snapshot import QuestionSnapshot
+
+ATTEMPT_PARAM = "attempt"
+KEYS_PARAM = "keys"
 
 
 @dataclass(frozen=True)
@@ -27,10 +43,21 @@ class PracticeSet:
     lesson: Lesson | None
     questions: list[Question]
     url: str
+    # The query parameters that narrow a lesson's set to missed questions, carried by every link.
+    scope: dict[str, str] = field(default_factory=dict)
+    # Where the missed questions come from, in words ("Quiz 3"); empty for a whole set.
+    missed_in: str = ""
 
     @property
     def title(self) -> str:
-        return self.lesson.title if self.lesson else f"all of {self.module.title}"
+        if self.lesson is None:
+            return f"all of {self.module.title}"
+        return f"{self.lesson.title}, what you missed" if self.scope else self.lesson.title
+
+    @property
+    def action(self) -> str:
+        """Return where the page's answers are posted: the set's URL with its scope."""
+        return self.link(missed=False)
 
     def snapshots(self) -> dict[str, QuestionSnapshot]:
         """Return each question as plain data, by key, in the set's order."""
@@ -41,14 +68,26 @@ class PracticeSet:
 
     def link(self, *, missed: bool, **params: object) -> str:
         """Return the set's URL with a query string (`None` values are left out)."""
-        query = {key: value for key, value in params.items() if value is not None}
+        query: dict[str, object] = dict(self.scope)
+        query |= {key: value for key, value in params.items() if value is not None}
         if missed:
             query["missed"] = 1
         return f"{self.url}?{urlencode(query)}" if query else self.url
 
 
-def get_practice_set(module_slug: str, lesson_slug: str | None) -> PracticeSet:
-    """Return a lesson's practice set, or a whole module's without `lesson_slug` (else 404)."""
+def get_practice_set(
+    module_slug: str,
+    lesson_slug: str | None,
+    *,
+    user: User | Any = None,
+    scope: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> PracticeSet:
+    """Return a lesson's practice set, or a whole module's without `lesson_slug` (else 404).
+
+    With `attempt` or `keys` in `scope` (the page's query), a lesson's set holds only the
+    questions `user` missed (see the module docstring); a module's set ignores them.
+    """
     questions = Question.objects.active().select_related("lesson").with_choices()
     if lesson_slug is None:
         module = get_object_or_404(Module.objects.published(), slug=module_slug)
@@ -63,15 +102,108 @@ def get_practice_set(module_slug: str, lesson_slug: str | None) -> PracticeSet:
         module__slug=module_slug,
         slug=lesson_slug,
     )
+    url = lesson_set_url(lesson.module.slug, lesson.slug)
+    scope = scope or {}
+    if ATTEMPT_PARAM not in scope and KEYS_PARAM not in scope:
+        return PracticeSet(
+            module=lesson.module,
+            lesson=lesson,
+            questions=list(questions.filter(lesson=lesson)),
+            url=url,
+        )
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("Only a signed-in learner has missed questions to practise.")
+    if ATTEMPT_PARAM in scope:
+        attempt = _reviewable_attempt(scope[ATTEMPT_PARAM], lesson=lesson, user=user, now=now)
+        keys = missed_in_attempt(attempt).get(lesson.slug, [])
+        narrowed = {ATTEMPT_PARAM: str(attempt.pk)}
+        missed_in = attempt.quiz.title
+    else:
+        keys = _unsign(scope[KEYS_PARAM], user=user, lesson=lesson)
+        narrowed = {KEYS_PARAM: scope[KEYS_PARAM]}
+        missed_in = "your quizzes and practice"
     return PracticeSet(
         module=lesson.module,
         lesson=lesson,
-        questions=list(questions.filter(lesson=lesson)),
-        url=reverse(
-            "quizzes:practice-lesson",
-            kwargs={"module_slug": lesson.module.slug, "lesson_slug": lesson.slug},
-        ),
+        questions=list(questions.filter(module=lesson.module, key__in=keys)),
+        url=url,
+        scope=narrowed,
+        missed_in=missed_in,
     )
+
+
+def lesson_set_url(module_slug: str, lesson_slug: str) -> str:
+    return reverse(
+        "quizzes:practice-lesson", kwargs={"module_slug": module_slug, "lesson_slug": lesson_slug}
+    )
+
+
+def attempt_missed_url(*, module_slug: str, lesson_slug: str, attempt_id: int) -> str:
+    """Return the set of a lesson's questions missed in an attempt."""
+    query = urlencode({ATTEMPT_PARAM: attempt_id})
+    return f"{lesson_set_url(module_slug, lesson_slug)}?{query}"
+
+
+def missed_keys_url(
+    *, user_id: int, module_slug: str, lesson_slug: str, keys: Sequence[str]
+) -> str:
+    """Return the set of the named questions of a lesson, signed for this learner only."""
+    token = signing.dumps(
+        sorted(keys), salt=_salt(user_id, module_slug, lesson_slug), compress=True
+    )
+    return f"{lesson_set_url(module_slug, lesson_slug)}?{urlencode({KEYS_PARAM: token})}"
+
+
+def _salt(user_id: int, module_slug: str, lesson_slug: str) -> str:
+    return f"quizzes.practice_sets.missed:{user_id}:{module_slug}:{lesson_slug}"
+
+
+def _unsign(token: str, *, user: User, lesson: Lesson) -> list[str]:
+    try:
+        keys = signing.loads(token, salt=_salt(user.pk, lesson.module.slug, lesson.slug))
+    except signing.BadSignature as error:
+        raise Http404("This practice link is not yours, or it was changed.") from error
+    if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+        raise Http404("This practice link is not yours, or it was changed.")
+    return keys
+
+
+def review_is_open(*, attempt: Attempt, now: datetime) -> bool:
+    """Return whether the attempt's answers may be shown (its review policy and schedule)."""
+    if attempt.quiz.review == ReviewPolicy.IMMEDIATE:
+        return True
+    opens = services.review_opens_at(attempt=attempt)
+    return opens is not None and now >= opens
+
+
+def missed_in_attempt(attempt: Attempt) -> dict[str, list[str]]:
+    """Return, per topic, the keys of the questions not fully right in a closed attempt."""
+    return missed_by_topic(grading.grade(attempt.snapshot, attempt.answers))
+
+
+def missed_by_topic(grade: grading.Grade) -> dict[str, list[str]]:
+    """Return, per topic, the keys of the questions a grade found not fully right."""
+    missed: dict[str, list[str]] = {}
+    for result in grade.questions:
+        if not result.is_right:
+            missed.setdefault(result.topic, []).append(result.key)
+    return missed
+
+
+def _reviewable_attempt(text: str, *, lesson: Lesson, user: User, now: datetime | None) -> Attempt:
+    """Return the learner's closed attempt at the lesson's module, its review open (or 404)."""
+    if not (text.isdigit() and len(text) < 10) or now is None:
+        raise Http404("No such attempt.")
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("quiz__module"),
+        pk=int(text),
+        user=user,
+        quiz__module=lesson.module,
+    )
+    attempt = close_if_overdue(attempt, now)
+    if attempt.is_open or not review_is_open(attempt=attempt, now=now):
+        raise Http404("This attempt's review is not open.")
+    return attempt
 
 
 @dataclass(frozen=True)

@@ -47,18 +47,19 @@ def module_quizzes(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def learner_history(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Show past attempts and, per topic, how the learner does in graded quizzes and practice."""
+    """Show past attempts and, per topic, how the learner does; weak topics link a way back."""
+    now = timezone.now()
     attempts = close_overdue(
         Attempt.objects.filter(user=request.user)
         .select_related("quiz__module")
         .order_by("-started_at"),
-        timezone.now(),
+        now,
     )
     return render(
         request,
         "quizzes/history.html",
         {
             "attempts": attempts,
-            "topics": history.strengths(user=request.user, attempts=attempts),
+            "topics": history.strengths(user=request.user, attempts=attempts, now=now),
         },
     )

@@ -286,7 +286,7 @@ def attempt_result(
             "quiz": quiz,
             "module": quiz.module,
             "result": result,
-            "topics": history.topic_rows(attempt.topic_scores),
+            "topics": history.result_topics(attempt=attempt, grade=result, review_open=review_open),
             "reviews": links.without_retired_scenarios(
                 grading.review_items(attempt.snapshot, result) if review_open else [],
                 module_id=quiz.module_id,

@@ -26,7 +26,9 @@ def practice_questions(
     request: HtmxHttpRequest, module_slug: str, lesson_slug: str | None = None
 ) -> HttpResponse:
     """Ask one practice question at a time; answering shows what was right and why."""
-    pset = get_practice_set(module_slug, lesson_slug)
+    pset = get_practice_set(
+        module_slug, lesson_slug, user=request.user, scope=request.GET, now=timezone.now()
+    )
     template = "quizzes/practice.html#question" if request.htmx else "quizzes/practice.html"
     data = request.POST if request.method == "POST" else request.GET
     page = _Page(request, pset, missed_only=data.get("missed") == "1")
@@ -114,7 +116,7 @@ class _Page:
             "total": len(where.keys),
             "answered_count": len(self.results),
             "right_count": sum(1 for result in self.results.values() if result.correct),
-            "all_url": pset.url,
+            "all_url": pset.action,
             "missed_url": pset.link(missed=True),
             "question": None,
             "answered": False,
