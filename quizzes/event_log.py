@@ -56,6 +56,16 @@ def event_summary(event: AttemptEvent, numbers: Mapping[str, int]) -> str:
         return f"{where}: refused, {why}"
     if event.kind == AttemptEvent.Kind.RESUMED:
         return f"Opened in a new browser session ({detail.get('client') or 'unknown browser'})"
+    if event.kind == AttemptEvent.Kind.EXTENDED:
+        return (
+            f"Deadline moved from {detail.get('from') or 'none'} to {detail.get('to') or 'none'} "
+            f"(time multiplier ×{detail.get('time_multiplier')})"
+        )
+    if event.kind == AttemptEvent.Kind.OVERRIDDEN:
+        return (
+            f"Score changed from {detail.get('from'):g} to {detail.get('to'):g} of "
+            f"{detail.get('max_score'):g} by {detail.get('by')}: {detail.get('reason')}"
+        )
     score = f"score {detail.get('score')} of {detail.get('max_score')}"
     noticed = detail.get("noticed_at")
     return score + (f"; closed when noticed at {noticed}" if noticed else "")

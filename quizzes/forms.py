@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from course.models import User
 
@@ -304,3 +305,88 @@ class AccommodationForm(forms.Form):
         if user is None:
             raise forms.ValidationError(f"There is no learner with the username “{username}”.")
         return user
+
+
+class GrantExtraForm(forms.Form):
+    """Extra time or one more attempt for the learner of an exam in progress."""
+
+    EXTRA_MINUTES = [(0, "No extra time"), (5, "5 minutes"), (10, "10 minutes"), (15, "15 minutes")]
+    EXTRA_MINUTES += [(30, "30 minutes"), (60, "1 hour")]
+
+    attempt = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    extra_minutes = forms.TypedChoiceField(
+        choices=EXTRA_MINUTES, coerce=int, initial=0, label="Extra time"
+    )
+    extra_attempts = forms.TypedChoiceField(
+        choices=[(0, "No"), (1, "One more attempt")], coerce=int, initial=0, label="Extra attempt"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("extra_minutes") and not cleaned.get("extra_attempts"):
+            raise forms.ValidationError("Choose extra time, an extra attempt or both.")
+        return cleaned
+
+
+class OverrideForm(forms.Form):
+    """An instructor's new score for a closed attempt, and why."""
+
+    score = forms.DecimalField(
+        min_value=Decimal(0), max_digits=6, decimal_places=2, label="New score"
+    )
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required. Logged in the attempt's event log and shown to the learner.",
+    )
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, max_score: float) -> None:
+        super().__init__(data)
+        self.max_score = max_score
+        score = self.fields["score"]
+        assert isinstance(score, forms.DecimalField)
+        score.validators.append(MaxValueValidator(Decimal(str(max_score))))
+        score.help_text = f"Points, from 0 to {max_score:g}."
+        score.widget.attrs.update({"max": f"{max_score:g}", "step": "0.01"})
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give a reason for the change.")
+        return reason
+
+
+class LearnerReportForm(forms.Form):
+    """Filters and order of the learner progress report (every field optional)."""
+
+    SORTS = [
+        ("username", "Username"),
+        ("-last_activity", "Last activity, newest first"),
+        ("last_activity", "Last activity, oldest first"),
+        ("-lessons", "Lessons done, most first"),
+        ("lessons", "Lessons done, fewest first"),
+        ("-passed", "Quizzes passed, most first"),
+        ("passed", "Quizzes passed, fewest first"),
+        ("-average", "Average best score, highest first"),
+        ("average", "Average best score, lowest first"),
+    ]
+    ACTIVITY = [
+        ("", "Anyone"),
+        ("7", "Active in the last 7 days"),
+        ("30", "Active in the last 30 days"),
+        ("idle30", "Not active for 30 days"),
+        ("never", "Never active"),
+    ]
+
+    q = forms.CharField(max_length=150, required=False, label="Username contains")
+    module = forms.ChoiceField(required=False, label="Module")
+    activity = forms.ChoiceField(choices=ACTIVITY, required=False, label="Activity")
+    sort = forms.ChoiceField(choices=SORTS, required=False, label="Sort by")
+
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, modules: Sequence[tuple[str, str]]
+    ) -> None:
+        super().__init__(data)
+        module = self.fields["module"]
+        assert isinstance(module, forms.ChoiceField)
+        module.choices = [("", "All modules"), *modules]

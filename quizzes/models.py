@@ -228,6 +228,19 @@ class Attempt(models.Model):
     receipt_hash = models.CharField(
         max_length=64, blank=True, help_text="SHA-256 of the submission (quizzes/receipt.py)."
     )
+    item_responses = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Each question as asked and answered, compact, for reports (item_analysis.py).",
+    )
+    graded_score = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The score grading gave, kept when an instructor overrides it.",
+    )
+    override_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why an instructor changed the score (also logged)."
+    )
 
     objects = AttemptQuerySet.as_manager()
 
@@ -319,6 +332,17 @@ class Attempt(models.Model):
         return scaled_score(self.score, self.max_score)
 
     @property
+    def is_overridden(self) -> bool:
+        return self.graded_score is not None
+
+    @property
+    def graded_percent(self) -> int | None:
+        """Return the percentage grading gave before an instructor's override (None: none)."""
+        if self.graded_score is None or not self.max_score:
+            return None
+        return percent_of(self.graded_score, self.max_score)
+
+    @property
     def scaled_pass_mark(self) -> int:
         return scaled_pass_mark(int(self.snapshot["pass_mark"]))
 
@@ -334,6 +358,8 @@ class AttemptEvent(models.Model):
         REFUSED = "refused", "Save refused"
         SUBMITTED = "submitted", "Submitted"
         EXPIRED = "expired", "Expired"
+        EXTENDED = "extended", "Deadline changed"
+        OVERRIDDEN = "overridden", "Score overridden"
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

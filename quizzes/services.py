@@ -22,14 +22,15 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from course.models import User
 
-from . import grading, timing, variants
+from . import grading, item_analysis, timing, variants
 from .models import (
     Accommodation,
     Attempt,
@@ -284,6 +285,7 @@ def _close(
         topic.topic: {"title": topic.title, "score": topic.score, "max": topic.max_score}
         for topic in result.topics
     }
+    attempt.item_responses = item_analysis.record_responses(attempt.snapshot, attempt.answers)
     attempt.status = status
     attempt.finished_at = finished_at
     attempt.receipt_hash = receipt_hash(
@@ -568,8 +570,13 @@ def set_accommodation(
     extra_attempts: int,
     window_extension_minutes: int,
     note: str = "",
+    now: datetime | None = None,
 ) -> Accommodation:
-    """Grant (or change) a learner's accommodation; an open attempt gets the new deadline."""
+    """Grant (or change) a learner's accommodation; an open attempt gets the new deadline.
+
+    Each changed deadline is logged in the attempt's event log (at `now`, by default the time
+    of the call).
+    """
     accommodation, _ = Accommodation.objects.update_or_create(
         quiz=quiz,
         user=user,
@@ -584,11 +591,113 @@ def set_accommodation(
         quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS
     )
     for attempt in open_attempts:
-        attempt.deadline = deadline_for(
+        deadline = deadline_for(
             quiz=quiz, started_at=attempt.started_at, accommodation=accommodation
         )
+        if deadline == attempt.deadline:
+            continue
+        AttemptEvent.objects.create(
+            attempt=attempt,
+            at=now or timezone.now(),
+            kind=AttemptEvent.Kind.EXTENDED,
+            detail={
+                "from": attempt.deadline.isoformat() if attempt.deadline else None,
+                "to": deadline.isoformat() if deadline else None,
+                "time_multiplier": str(accommodation.time_multiplier),
+            },
+        )
+        attempt.deadline = deadline
         attempt.save(update_fields=["deadline"])
     return accommodation
+
+
+MAX_TIME_MULTIPLIER = Decimal(4)
+
+
+def multiplier_for_extra_minutes(*, quiz: Quiz, current: Decimal, minutes: int) -> Decimal:
+    """Return the time multiplier that adds at least `minutes` to `current` (at most 4).
+
+    Accommodations scale the time limit (two decimals), so the added time is rounded up.
+    """
+    limit = quiz.time_limit_minutes or 0
+    if not limit:
+        return current
+    wanted = current + Decimal(minutes) / Decimal(limit)
+    return min(MAX_TIME_MULTIPLIER, wanted.quantize(Decimal("0.01"), rounding=ROUND_CEILING))
+
+
+def grant_extra(
+    *,
+    attempt: Attempt,
+    extra_minutes: int = 0,
+    extra_attempts: int = 0,
+    note: str = "",
+    now: datetime,
+) -> Accommodation:
+    """Add time or attempts to the accommodation of an attempt's learner at its quiz.
+
+    The learner's other allowances are kept; an open attempt gets the new deadline at once.
+    """
+    current = accommodation_for(quiz=attempt.quiz, user=attempt.user)
+    multiplier = current.time_multiplier if current else Decimal(1)
+    return set_accommodation(
+        quiz=attempt.quiz,
+        user=attempt.user,
+        time_multiplier=multiplier_for_extra_minutes(
+            quiz=attempt.quiz, current=multiplier, minutes=extra_minutes
+        ),
+        extra_attempts=(current.extra_attempts if current else 0) + extra_attempts,
+        window_extension_minutes=current.window_extension_minutes if current else 0,
+        note=note or (current.note if current else ""),
+        now=now,
+    )
+
+
+class OverrideRefused(ValueError):
+    """A grade override the rules do not allow; the message says why, for the instructor."""
+
+
+@transaction.atomic
+def override_score(
+    *, attempt_id: int, score: float, reason: str, by: User, now: datetime
+) -> Attempt:
+    """Replace a closed attempt's score, with a reason, and log it in the attempt's event log.
+
+    The score grading gave is kept (`graded_score`, from the first override on); pass or fail
+    follows the new score. The learner's result shows the new score with the reason.
+    """
+    attempt = _lock(attempt_id)
+    reason = reason.strip()
+    if attempt.is_open:
+        raise OverrideRefused("The attempt is still open: it has no score to override yet.")
+    if not reason:
+        raise OverrideRefused(
+            "Give a reason for the change: it is logged and shown to the learner."
+        )
+    maximum = attempt.max_score or 0.0
+    if not 0 <= score <= maximum:
+        raise OverrideRefused(f"The score must be between 0 and {maximum:g}.")
+    previous = attempt.score
+    if attempt.graded_score is None:
+        attempt.graded_score = previous
+    attempt.score = score
+    attempt.passed = grading.passes(score, maximum, int(attempt.snapshot["pass_mark"]))
+    attempt.override_reason = reason[:500]
+    attempt.save(update_fields=["score", "passed", "graded_score", "override_reason"])
+    AttemptEvent.objects.create(
+        attempt=attempt,
+        at=now,
+        kind=AttemptEvent.Kind.OVERRIDDEN,
+        detail={
+            "from": previous,
+            "to": score,
+            "max_score": maximum,
+            "graded_score": attempt.graded_score,
+            "reason": reason,
+            "by": by.get_username(),
+        },
+    )
+    return attempt
 
 
 def review_opens_at(*, attempt: Attempt) -> datetime | None:

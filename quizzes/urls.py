@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, exam, graded, instructors, practice
+from .views import catalogue, exam, graded, instructors, practice, reports
 
 app_name = "quizzes"
 
@@ -9,6 +9,16 @@ _attempt = "<slug:module_slug>/<slug:quiz_slug>/attempts/<int:attempt_id>/"
 urlpatterns = [
     path("history/", catalogue.learner_history, name="history"),
     path("attempts/<int:attempt_id>/events/", instructors.attempt_events, name="attempt-events"),
+    path(
+        "attempts/<int:attempt_id>/override/",
+        instructors.attempt_override,
+        name="attempt-override",
+    ),
+    path("exams-in-progress/", instructors.exams_in_progress, name="exams-in-progress"),
+    path("reports/", reports.report_index, name="report-index"),
+    path("reports/learners/", reports.report_learners, name="report-learners"),
+    path("reports/learners.csv", reports.report_learners_csv, name="report-learners-csv"),
+    path("reports/<slug:module_slug>/<slug:quiz_slug>/", reports.report_quiz, name="report-quiz"),
     path("<slug:module_slug>/", catalogue.module_quizzes, name="module-quizzes"),
     path(
         "<slug:module_slug>/practice/",

@@ -1,4 +1,5 @@
-"""Instructors' pages: an attempt's event log, and a quiz's accommodations and candidates."""
+"""Instructors' pages: an attempt's event log and grade override, a quiz's accommodations and
+candidates, and the exams in progress (with extra time or an extra attempt from there)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from course.types import AuthenticatedHttpRequest
 
-from .. import services
+from .. import reports, services
 from ..event_log import event_rows
-from ..forms import AccommodationForm
+from ..forms import AccommodationForm, GrantExtraForm, OverrideForm
 from ..lookups import close_if_overdue, get_quiz
-from ..models import Attempt, QuizKind
+from ..models import Attempt, AttemptStatus, QuizKind
 
 
 def _require_instructor(request: AuthenticatedHttpRequest) -> None:
@@ -80,4 +81,66 @@ def quiz_accommodations(
             ),
             "attempts": list(quiz.attempts.select_related("user").order_by("-started_at")[:200]),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def exams_in_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Open exam attempts with their time left; grant extra time or one more attempt."""
+    _require_instructor(request)
+    now = timezone.now()
+    form = GrantExtraForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        attempt = get_object_or_404(
+            Attempt.objects.select_related("quiz", "user"),
+            pk=form.cleaned_data["attempt"],
+            quiz__kind=QuizKind.EXAM,
+        )
+        services.grant_extra(
+            attempt=attempt,
+            extra_minutes=form.cleaned_data["extra_minutes"],
+            extra_attempts=form.cleaned_data["extra_attempts"],
+            note=f"Granted by {request.user.get_username()} during the exam",
+            now=now,
+        )
+        messages.success(
+            request, f"Granted to {attempt.user.get_username()} at {attempt.quiz.title}."
+        )
+        return redirect("quizzes:exams-in-progress")
+    return render(
+        request,
+        "quizzes/exams_in_progress.html",
+        {"form": form, "exams": reports.exams_in_progress(now=now), "now": now},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def attempt_override(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
+    """Change a closed attempt's score, with a reason the log and the learner both see."""
+    _require_instructor(request)
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("quiz__module", "user").defer("item_responses"),
+        pk=attempt_id,
+    )
+    attempt = close_if_overdue(attempt, timezone.now())
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        messages.error(request, "The attempt is still open: it has no score to override yet.")
+        return redirect(attempt.events_url())
+    form = OverrideForm(request.POST or None, max_score=attempt.max_score or 0.0)
+    if request.method == "POST" and form.is_valid():
+        services.override_score(
+            attempt_id=attempt.pk,
+            score=float(form.cleaned_data["score"]),
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            now=timezone.now(),
+        )
+        messages.success(request, "Score changed; the change is in the event log.")
+        return redirect(attempt.events_url())
+    return render(
+        request,
+        "quizzes/attempt_override.html",
+        {"attempt": attempt, "quiz": attempt.quiz, "module": attempt.quiz.module, "form": form},
     )

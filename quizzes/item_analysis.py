@@ -1,0 +1,390 @@
+"""Item analysis and score statistics for instructors' reports (formulas: docs/reports.md).
+
+Plain data in, plain data out (no Django). An attempt, when it closes, records each question as
+it was asked and answered in a compact form (`record_responses`, stored on the attempt): the
+points it earned, the choices offered, the correct ones and the ones picked. Choices are named
+by key, not position, because every attempt shuffles them; a variant question's keys are
+shuffled too, so its choices are named by what they stand for (the misconception a distractor
+encodes, or "answer").
+
+From the first attempts of every learner, `analyse` gives each question its facility, its
+corrected point-biserial discrimination, how often each choice was picked (by everyone, by the
+strongest 27 % and by the weakest 27 %), and flags; `cronbach_alpha` gives the quiz's internal
+consistency; `misconception_counts` adds up the misconceptions picked across questions.
+`histogram` and `quartiles` describe scores and times.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .grading import score_question
+from .snapshot import ChoiceSnapshot, QuestionSnapshot, Snapshot
+
+# Kelley (1939): the upper and lower 27 % of learners by total score.
+STRONG_FRACTION = 0.27
+# Flags on fewer answers than this say more about chance than about the question.
+MIN_RESPONSES = 10
+
+
+class Flag:
+    NEGATIVE_DISCRIMINATION = "negative-discrimination"
+    UNUSED_DISTRACTOR = "unused-distractor"
+    KEY_AVOIDED = "key-avoided"
+
+
+FLAG_TEXT = {
+    Flag.NEGATIVE_DISCRIMINATION: "Negative discrimination: learners who do well on the rest "
+    "of the quiz do worse on this question.",
+    Flag.UNUSED_DISTRACTOR: "A distractor nobody picks.",
+    Flag.KEY_AVOIDED: "The strongest learners prefer a distractor to the key: check the key.",
+}
+
+
+def choice_id(question: QuestionSnapshot, choice: ChoiceSnapshot) -> str:
+    """Name a choice the same way in every attempt: its key, or a variant's source."""
+    sources = question.get("variant", {}).get("sources", {})
+    return str(sources.get(choice["key"], choice["key"]))
+
+
+def record_responses(
+    snapshot: Snapshot, answers: Mapping[str, Sequence[str]]
+) -> list[dict[str, Any]]:
+    """Return each question as asked and answered, compactly, as JSON-ready dicts.
+
+    `q` question key, `p` points, `o` choices offered, `r` correct choices, `c` choices picked,
+    `m` the misconception of each picked choice that has one.
+    """
+    records = []
+    for question in snapshot["questions"]:
+        ids = {choice["key"]: choice_id(question, choice) for choice in question["choices"]}
+        chosen = [key for key in answers.get(question["key"], ()) if key in ids]
+        record: dict[str, Any] = {
+            "q": question["key"],
+            "p": score_question(
+                question,
+                answers.get(question["key"], ()),
+                partial_credit=snapshot["partial_credit"],
+            ),
+            "o": list(ids.values()),
+            "r": [ids[choice["key"]] for choice in question["choices"] if choice["correct"]],
+            "c": [ids[key] for key in chosen],
+        }
+        misconceptions = {
+            ids[choice["key"]]: choice["misconception"]
+            for choice in question["choices"]
+            if choice["key"] in chosen and choice["misconception"]
+        }
+        if misconceptions:
+            record["m"] = misconceptions
+        records.append(record)
+    return records
+
+
+@dataclass(frozen=True)
+class Response:
+    """One question as one attempt asked and answered it."""
+
+    question: str
+    points: float
+    offered: tuple[str, ...]
+    correct: tuple[str, ...]
+    chosen: tuple[str, ...]
+    misconceptions: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """A learner's attempt as the analysis sees it: the responses, in the order asked."""
+
+    responses: tuple[Response, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(response.points for response in self.responses)
+
+    @property
+    def fraction(self) -> float:
+        """Return the total as a fraction of the maximum (0 with no questions)."""
+        return self.total / len(self.responses) if self.responses else 0.0
+
+
+def sitting_from_records(records: Iterable[Mapping[str, Any]]) -> Sitting:
+    """Return a sitting from the records `record_responses` made."""
+    return Sitting(
+        tuple(
+            Response(
+                question=str(record["q"]),
+                points=float(record["p"]),
+                offered=tuple(record["o"]),
+                correct=tuple(record["r"]),
+                chosen=tuple(record["c"]),
+                misconceptions=dict(record.get("m", {})),
+            )
+            for record in records
+        )
+    )
+
+
+# Statistics -----------------------------------------------------------------------------------
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Return Pearson's correlation of two equally long series (None if either is constant)."""
+    n = len(xs)
+    if n < 2:
+        return None
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    syy = sum((y - mean_y) ** 2 for y in ys)
+    if sxx <= 1e-12 or syy <= 1e-12:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+def population_variance(values: Sequence[float]) -> float:
+    n = len(values)
+    if n == 0:
+        return 0.0
+    mean = sum(values) / n
+    return sum((value - mean) ** 2 for value in values) / n
+
+
+def quartiles(values: Sequence[float]) -> tuple[float, float, float] | None:
+    """Return the lower quartile, the median and the upper quartile (None with no values).
+
+    Linear interpolation between order statistics (Hyndman and Fan's type 7, the default of R
+    and NumPy; `statistics.quantiles(method="inclusive")`).
+    """
+    if not values:
+        return None
+    if len(values) == 1:
+        return (values[0], values[0], values[0])
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return (q1, q2, q3)
+
+
+def corrected_point_biserial(items: Sequence[float], rests: Sequence[float]) -> float | None:
+    """Return the item–rest correlation: an item's points against the total without it."""
+    return pearson(items, rests)
+
+
+def cronbach_alpha(sittings: Sequence[Sitting]) -> float | None:
+    """Return Cronbach's alpha, α = k/(k−1) · (1 − Σ s²ᵢ / s²ₜ) (None when undefined).
+
+    k is the number of questions per attempt (attempts with another count are left out). When
+    attempts ask different questions (a sampled quiz), Σ s²ᵢ is the mean over the attempts of
+    the item variances of the questions each was asked, each variance taken over every attempt
+    that asked that question; with the same questions for everyone it is the usual sum.
+    """
+    counts = Counter(len(sitting.responses) for sitting in sittings)
+    if not counts:
+        return None
+    k = counts.most_common(1)[0][0]
+    used = [sitting for sitting in sittings if len(sitting.responses) == k]
+    if k < 2 or len(used) < 2:
+        return None
+    points: dict[str, list[float]] = {}
+    for sitting in used:
+        for response in sitting.responses:
+            points.setdefault(response.question, []).append(response.points)
+    variance = {key: population_variance(values) for key, values in points.items()}
+    item_sum = sum(
+        sum(variance[response.question] for response in sitting.responses) for sitting in used
+    ) / len(used)
+    total_variance = population_variance([sitting.total for sitting in used])
+    if total_variance <= 1e-12:
+        return None
+    return k / (k - 1) * (1 - item_sum / total_variance)
+
+
+# Items ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChoiceCount:
+    choice: str
+    correct: bool
+    picks: int
+    share: float
+    strong_picks: int
+    weak_picks: int
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    question: str
+    responses: int
+    facility: float
+    discrimination: float | None
+    choices: tuple[ChoiceCount, ...]
+    strong_size: int
+    flags: tuple[str, ...]
+
+    @property
+    def flag_texts(self) -> list[str]:
+        return [FLAG_TEXT[flag] for flag in self.flags]
+
+
+def group_size(n: int) -> int:
+    """Return how many learners make the strong (and the weak) group out of `n`."""
+    return max(1, round(STRONG_FRACTION * n)) if n else 0
+
+
+def _item(key: str, pairs: list[tuple[Sitting, Response]], *, min_responses: int) -> ItemStats:
+    n = len(pairs)
+    item_points = [response.points for _, response in pairs]
+    rests = [
+        (sitting.total - response.points) / (len(sitting.responses) - 1)
+        for sitting, response in pairs
+    ]
+    discrimination = corrected_point_biserial(item_points, rests)
+    ranked = sorted(pairs, key=lambda pair: -pair[0].fraction)
+    size = group_size(n)
+    strong, weak = ranked[:size], ranked[n - size :]
+    offered: dict[str, bool] = {}
+    for _, response in pairs:
+        for choice in response.offered:
+            offered.setdefault(choice, False)
+        for choice in response.correct:
+            offered[choice] = True
+    picks = Counter(choice for _, response in pairs for choice in response.chosen)
+    strong_picks = Counter(choice for _, response in strong for choice in response.chosen)
+    weak_picks = Counter(choice for _, response in weak for choice in response.chosen)
+    choices = tuple(
+        ChoiceCount(
+            choice=choice,
+            correct=correct,
+            picks=picks[choice],
+            share=picks[choice] / n,
+            strong_picks=strong_picks[choice],
+            weak_picks=weak_picks[choice],
+        )
+        for choice, correct in offered.items()
+    )
+    flags: list[str] = []
+    if n >= min_responses:
+        if discrimination is not None and discrimination < 0:
+            flags.append(Flag.NEGATIVE_DISCRIMINATION)
+        if any(not c.correct and c.picks == 0 for c in choices):
+            flags.append(Flag.UNUSED_DISTRACTOR)
+        best_distractor = max((c.strong_picks for c in choices if not c.correct), default=0)
+        if any(c.correct and c.strong_picks < best_distractor for c in choices):
+            flags.append(Flag.KEY_AVOIDED)
+    return ItemStats(
+        question=key,
+        responses=n,
+        facility=sum(item_points) / n,
+        discrimination=discrimination,
+        choices=choices,
+        strong_size=size,
+        flags=tuple(flags),
+    )
+
+
+def analyse(sittings: Sequence[Sitting], *, min_responses: int = MIN_RESPONSES) -> list[ItemStats]:
+    """Return every question's statistics, in the order first met, from first attempts.
+
+    A question is analysed over the attempts that asked it; an attempt of one question has no
+    rest score and is left out.
+    """
+    asked: dict[str, list[tuple[Sitting, Response]]] = {}
+    for sitting in sittings:
+        if len(sitting.responses) < 2:
+            continue
+        for response in sitting.responses:
+            asked.setdefault(response.question, []).append((sitting, response))
+    return [_item(key, pairs, min_responses=min_responses) for key, pairs in asked.items()]
+
+
+@dataclass(frozen=True)
+class MisconceptionCount:
+    misconception: str
+    picks: int
+    questions: tuple[str, ...]
+
+
+def misconception_counts(sittings: Iterable[Sitting]) -> list[MisconceptionCount]:
+    """Return how often each misconception was picked, across questions, most picked first."""
+    picks: Counter[str] = Counter()
+    questions: dict[str, dict[str, None]] = {}
+    for sitting in sittings:
+        for response in sitting.responses:
+            for misconception in response.misconceptions.values():
+                picks[misconception] += 1
+                questions.setdefault(misconception, {})[response.question] = None
+    return [
+        MisconceptionCount(misconception=name, picks=count, questions=tuple(questions[name]))
+        for name, count in sorted(picks.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+# Scores ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bin:
+    """A histogram bar: scores from `low` to below `high` (the last bin includes 100)."""
+
+    low: int
+    high: int
+    count: int
+    # Geometry in the chart's viewBox (see `histogram`).
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}–{self.high}%"
+
+    @property
+    def label_x(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def count_y(self) -> float:
+        return self.y - 4
+
+    @property
+    def tick_x(self) -> float:
+        return self.x - 1
+
+
+# The chart's viewBox: a plot area of PLOT_WIDTH × PLOT_HEIGHT at (LEFT, TOP).
+CHART_WIDTH, CHART_HEIGHT = 640, 240
+LEFT, TOP, PLOT_WIDTH, PLOT_HEIGHT = 40, 20, 580, 180
+
+
+def histogram(percents: Iterable[float], *, bins: int = 10) -> list[Bin]:
+    """Return the bars of a histogram of percentages in `bins` equal bins from 0 to 100."""
+    width = 100 / bins
+    counts = [0] * bins
+    for percent in percents:
+        counts[min(bins - 1, max(0, int(percent // width)))] += 1
+    tallest = max(counts, default=0) or 1
+    bar = PLOT_WIDTH / bins
+    return [
+        Bin(
+            low=round(i * width),
+            high=round((i + 1) * width),
+            count=count,
+            x=LEFT + i * bar + 1,
+            y=TOP + PLOT_HEIGHT * (1 - count / tallest),
+            width=bar - 2,
+            height=PLOT_HEIGHT * count / tallest,
+        )
+        for i, count in enumerate(counts)
+    ]
+
+
+def chart_x(percent: float) -> float:
+    """Return where `percent` lies on the histogram's horizontal axis."""
+    return LEFT + PLOT_WIDTH * percent / 100
