@@ -19,6 +19,23 @@ NEVER = -RATE_WINDOW_MS  # a start time old enough never to count
 RING_MAX = 100_000  # above this many starts per second, keep a deque instead of a ring
 
 
+class AccountPool:
+    """The account's concurrency when a scenario has several functions (§3 [D13][D13a]).
+
+    Functions with reserved concurrency use their own pool; the others share what is left of
+    the quota (`limit`: quota − all reserved − the provisioned concurrency of unreserved
+    functions). `in_flight` counts every function, for the account's peak.
+    """
+
+    __slots__ = ("in_flight", "limit", "peak", "unreserved")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.unreserved = 0  # on-demand invocations in flight of functions without reserved
+        self.in_flight = 0
+        self.peak = 0
+
+
 class Gate:
     """Admit invocations against the function's limits and the environment scaling budget.
 
@@ -36,17 +53,27 @@ class Gate:
         "on_demand",
         "on_demand_limit",
         "peak",
+        "pool",
         "rate_limit",
         "rate_reason",
         "reason",
         "refill",
         "ring",
+        "shares",
         "starts",
         "tokens",
         "track",
     )
 
-    def __init__(self, function: Function, account: Account, provisioned: int = 0) -> None:
+    def __init__(
+        self,
+        function: Function,
+        account: Account,
+        provisioned: int = 0,
+        pool: AccountPool | None = None,
+    ) -> None:
+        self.pool = pool  # the account's pool when the scenario has several functions
+        self.shares = pool is not None and function.reserved is None
         if function.reserved is not None:
             # Reserved concurrency is both cap and guarantee; 0 throttles everything. §3 [D13]
             self.limit = function.reserved

@@ -19,6 +19,7 @@ from .sources.streams import StreamSource
 from .sources.sync import SyncSource
 from .trace import TraceEvent, Tracer
 from .traffic import arrivals
+from .wiring import Wiring
 
 PC_BILLING_STEP_MS = 300_000  # provisioned concurrency is billed in 5-min steps. §2 [D9]
 # The most events one run may simulate: arrivals plus every scheduled callback (INIT, invoke
@@ -80,8 +81,16 @@ def simulate(
     clock = Clock()
     tracer = None if metrics_only else Tracer()
     recorder = Recorder()
-    service = Service(scenario, clock, tracer, recorder, seed)
-    source = SOURCES[scenario.source.type](scenario, clock, tracer, recorder, service, seed)
+    wiring = None
+    if scenario.multi:
+        wiring = Wiring(scenario, clock, tracer, recorder, seed, SOURCES)
+        services = wiring.services
+        source = wiring.entry
+    else:
+        service = Service(scenario, clock, tracer, recorder, seed)
+        services = [service]
+        source = SOURCES[scenario.source.type](scenario, clock, tracer, recorder, service, seed)
+    source_of = wiring.source_of if wiring is not None else None
     prefix = source.prefix
     cap = scenario.max_duration_s * 1000
     incoming = arrivals(scenario.traffic, seed)
@@ -94,8 +103,15 @@ def simulate(
         *(b.payload_bytes for b in traffic.bursts),
     )
     sized = any(sizes)
+    # Which source each arrival stream feeds (several sources: `Source` on each traffic entry).
+    entries = (
+        [source_of(None), *(source_of(r.source) for r in traffic.rates)]
+        + [source_of(b.source) for b in traffic.bursts]
+        if source_of is not None
+        else None
+    )
     next_arrival = next(incoming, None)
-    expire = service.expire
+    expire = wiring.expire if wiring is not None else services[0].expire
     offer = source.offer
     pop = clock.pop
     heap = clock._heap  # noqa: SLF001 - hot loop reads the heap head directly
@@ -117,6 +133,9 @@ def simulate(
             expire(now)
             clock.now = last = now
             seq += 1
+            if entries is not None and source_of is not None:
+                target = entries[stream] if spec is None else source_of(spec.source)
+                offer, prefix = target.offer, target.prefix
             if spec is None:
                 item = Item(seq, f"{prefix}{seq}", now)
                 if sized:
@@ -131,6 +150,8 @@ def simulate(
                     spec.partition_key,
                     spec.payload_bytes,
                 )
+                if spec.body_json is not None or spec.attributes_json is not None:
+                    Wiring.attach_payload(item, spec.body_json, spec.attributes_json)
             offer(now, item)
             next_arrival = next(incoming, None)
         else:
@@ -142,23 +163,36 @@ def simulate(
             clock.now = last = now
             callback(now, arg)
     horizon = max(last, 1)
-    service.finish(horizon)
+    for service in services:
+        service.finish(horizon)
     events = tracer.ordered() if tracer is not None else ()
-    metrics = _metrics(scenario, recorder, service, horizon)
+    sinks = wiring.sink_counts if wiring is not None else {}
+    metrics = _metrics(scenario, recorder, services, horizon, sinks)
     return Result(events, metrics, processed, stopped_at)
 
 
-def _metrics(scenario: Scenario, rec: Recorder, service: Service, horizon: int) -> Metrics:
+def _metrics(
+    scenario: Scenario,
+    rec: Recorder,
+    services: list[Service],
+    horizon: int,
+    sinks: dict[str, int],
+) -> Metrics:
     finished = sum(rec.terminal.values())
     rec.terminal[UNFINISHED] += rec.offered - finished
     pricing = scenario.pricing
     request_cost = rec.invocations * pricing.per_million_requests / 1_000_000
+    if len(services) == 1:
+        on_demand_cost = rec.gb_ms_on_demand / 1000 * services[0].price
+    else:  # each function at its own architecture's price
+        on_demand_cost = sum(s.gb_ms_on_demand / 1000 * s.price for s in services)
     duration_cost = (
-        rec.gb_ms_on_demand / 1000 * service.price
-        + rec.gb_ms_provisioned / 1000 * pricing.provisioned_duration_gb_second
+        on_demand_cost + rec.gb_ms_provisioned / 1000 * pricing.provisioned_duration_gb_second
     )
     provisioned_gb = sum(
-        pool.provisioned * pool.version.memory_mb / 1024 for pool in service.pool_list
+        pool.provisioned * pool.version.memory_mb / 1024
+        for service in services
+        for pool in service.pool_list
     )
     billed_pc_ms = math.ceil(horizon / PC_BILLING_STEP_MS) * PC_BILLING_STEP_MS
     provisioned_cost = provisioned_gb * billed_pc_ms / 1000 * pricing.provisioned_gb_second
@@ -186,7 +220,11 @@ def _metrics(scenario: Scenario, rec: Recorder, service: Service, horizon: int) 
         avg_live_environments=round(live, 4),
         avg_busy_environments=round(busy, 4),
         avg_idle_environments=round(max(0.0, live - busy), 4),
-        peak_concurrency=service.gate.peak,
+        peak_concurrency=(
+            services[0].gate.pool.peak
+            if services[0].gate.pool is not None
+            else services[0].gate.peak
+        ),
         latency_p50_ms=rec.latency.percentile(0.50),
         latency_p95_ms=rec.latency.percentile(0.95),
         latency_p99_ms=rec.latency.percentile(0.99),
@@ -205,4 +243,7 @@ def _metrics(scenario: Scenario, rec: Recorder, service: Service, horizon: int) 
         horizon_ms=horizon,
         terminal=MappingProxyType(dict(rec.terminal)),
         invocations_by_version=MappingProxyType(dict(sorted(rec.by_version.items()))),
+        invocations_by_function=MappingProxyType({s.name: s.invocations for s in services}),
+        function_errors_by_function=MappingProxyType({s.name: s.errors for s in services}),
+        messages_in_queues=MappingProxyType(dict(sorted(sinks.items()))),
     )

@@ -35,11 +35,22 @@ class Run:
 class Handler:
     """Model the handler's work, faults, /tmp cache and idempotency layer."""
 
-    def __init__(self, scenario: Scenario, durations: random.Random, faults: random.Random):
+    def __init__(
+        self,
+        scenario: Scenario,
+        durations: random.Random,
+        faults: random.Random,
+        function: str | None = None,
+    ):
         self.scenario = scenario
-        self.faults = scenario.faults
+        # A fault with `Match.Functions` hits only those functions.
+        self.faults = tuple(
+            f
+            for f in scenario.faults
+            if function is None or f.functions is None or function in f.functions
+        )
         self.item_faults = tuple(
-            f for f in self.faults if f.effect not in ("init-error", "duplicate")
+            f for f in self.faults if f.effect not in ("init-error", "duplicate", "delivery-error")
         )
         self.init_faults = tuple(f for f in self.faults if f.effect == "init-error")
         self.idempotency = scenario.idempotency

@@ -8,6 +8,8 @@ class Item:
 
     __slots__ = (
         "attempts",
+        "attributes",
+        "body",
         "group",
         "id",
         "idem_end",
@@ -53,3 +55,5 @@ class Item:
         self.receipt = 0
         self.in_flight = False
         self.visible_since = offered_ms
+        self.body: object = None  # the payload, when the scenario gave one (SNS, EventBridge)
+        self.attributes: object = None  # SNS message attributes

@@ -61,6 +61,8 @@ SHARDS = IntRange(1, 1_000)
 STREAM_RETRIES = IntRange(-1, 10_000)  # -1: until the record expires
 RECORD_AGE_S = IntRange(-1, 604_800)  # -1: no limit; 0–59 are rejected as well
 PARALLELIZATION = IntRange(1, 10)
+EVENTBRIDGE_RETRIES = IntRange(0, 185)  # a rule target's RetryPolicy (EventBridge API)
+EVENTBRIDGE_EVENT_AGE_S = IntRange(60, 86_400)
 
 # Payloads (bytes; AWS's "MB" read as MiB)
 SYNC_PAYLOAD_BYTES = 6 * 1_048_576  # sync request and response: 6 MB. §2 [D4][D7]

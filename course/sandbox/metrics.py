@@ -140,6 +140,17 @@ class Metrics:
     invocations_by_version: MappingProxyType[str, int] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # Per function (a scenario with several functions; one entry otherwise).
+    invocations_by_function: MappingProxyType[str, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    function_errors_by_function: MappingProxyType[str, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    # Records left in queues nobody polls (dead-letter queues), by queue name.
+    messages_in_queues: MappingProxyType[str, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dictionary."""
@@ -153,7 +164,14 @@ class Metrics:
     def from_dict(cls, data: Mapping[str, Any]) -> Metrics:
         """Rebuild metrics from `as_dict()` output (e.g. stored in a session or a cache)."""
         values = dict(data)
-        for name in ("dead_lettered", "terminal", "invocations_by_version"):
+        for name in (
+            "dead_lettered",
+            "terminal",
+            "invocations_by_version",
+            "invocations_by_function",
+            "function_errors_by_function",
+            "messages_in_queues",
+        ):
             values[name] = MappingProxyType(dict(values.get(name, {})))
         return cls(**values)
 

@@ -456,3 +456,53 @@ def bisect(low: str, high: str) -> str:
 def checkpoint(shard: str, position: str) -> str:
     """Narrate a stream checkpoint."""
     return f"Checkpoint on {shard}: the line resumes after sequence number {position}."
+
+
+# --- several functions: sends, forwarded records, SNS and EventBridge fan-out -----------------
+
+
+def sent(request: str, target: str) -> str:
+    """The handler sends an item on to a queue, topic or event bus of the scenario."""
+    return f"The handler sends {request} on to '{target}'."
+
+
+def forwarded(request: str, target: str, kind: str) -> str:
+    """A destination or dead-letter record reaches a resource of the scenario."""
+    return f"The record of {request} arrives at the {kind} '{target}'."
+
+
+def published(request: str, topic: str, kind: str) -> str:
+    """A message is published to a topic, or an event put on a bus."""
+    if kind == "sns":
+        return f"{request} is published to the topic '{topic}'."
+    return f"{request} is put on the event bus '{topic}'."
+
+
+def fanout(request: str, matched: list[str], filtered: list[str], kind: str) -> str:
+    """Which subscribers (or rule targets) get the message and which filter it out."""
+    who = "subscriber" if kind == "sns" else "target"
+    got = ", ".join(matched) if matched else f"no {who}"
+    text = f"{request} fans out to {got}"
+    if filtered:
+        text += f"; filtered out for {', '.join(filtered)}"
+    return text + "."
+
+
+def delivery_failed(request: str, function: str, error: str, retryable: bool) -> str:
+    """SNS or EventBridge could not hand the message to Lambda."""
+    kind = "a server-side error, retried" if retryable else "a client-side error, not retried"
+    return f"Delivering {request} to {function} fails with {error} ({kind})."
+
+
+def delivery_retry(request: str, function: str, attempt: int, delay_ms: int) -> str:
+    """The next delivery attempt of the retry policy."""
+    when = "at once" if delay_ms == 0 else f"in {duration(delay_ms)}"
+    return f"Delivery attempt {attempt} of {request} to {function} {when}."
+
+
+def delivery_dlq(request: str, function: str, arn: str | None, attempts: int) -> str:
+    """A delivery the retry policy gave up on: to the subscription's or target's DLQ, or lost."""
+    tried = f"after {plural(attempts, 'attempt')}"
+    if arn is None:
+        return f"{request} is never delivered to {function} ({tried}) and is dropped: no DLQ."
+    return f"{request} is never delivered to {function} ({tried}): it goes to the DLQ {arn}."

@@ -15,9 +15,13 @@ from typing import Any
 from . import limits
 from .errors import ScenarioError
 from .fields import Fields, check_int, ids
+from .filters import check_pattern
 
 LATEST = "$LATEST"
 SOURCE_TYPES = ("sync", "async", "sqs", "kinesis", "dynamodb")
+# Fan-out sources: only in a `Sources` list, where subscriptions and targets name functions.
+FANOUT_TYPES = ("sns", "eventbridge")
+SENDABLE_TYPES = ("sqs", "sns", "eventbridge")  # what a handler may send to (`Code.Sends`)
 FAULT_EFFECTS = (
     "error",
     "throw",
@@ -27,6 +31,7 @@ FAULT_EFFECTS = (
     "init-error",
     "response",
     "duplicate",
+    "delivery-error",
 )
 MAX_MS = 10**12
 STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")  # §8 [D35]
@@ -62,6 +67,7 @@ class Code:
     tmp_cache: TmpCache | None = None
     extensions: str = "none"  # none | internal | external
     extension_shutdown_ms: int = 0
+    sends: tuple[str, ...] = ()  # sources (queues, topics, buses) each processed item is sent to
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +154,7 @@ class Queue:
     visibility_timeout_s: int = 30
     retention_s: int = 345_600
     max_receive_count: int | None = None
+    dead_letter_arn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +184,35 @@ class Stream:
 
 
 @dataclass(frozen=True, slots=True)
+class Subscription:
+    """An SNS subscription of a function: its filter policy and its dead-letter queue."""
+
+    function: str
+    filter_json: str | None = None  # the filter policy as JSON (checked by filters.py)
+    scope: str = "MessageAttributes"  # or MessageBody
+    dead_letter_arn: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """An EventBridge rule target: a function, its retry policy and its dead-letter queue."""
+
+    function: str
+    maximum_retry_attempts: int = 185
+    maximum_event_age_s: int = 86_400
+    dead_letter_arn: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """An EventBridge rule: an event pattern and up to five targets."""
+
+    name: str
+    pattern_json: str | None
+    targets: tuple[Target, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """How events reach the function."""
 
@@ -185,6 +221,10 @@ class Source:
     queue: Queue = field(default_factory=Queue)
     stream: Stream = field(default_factory=Stream)
     mapping: Mapping_ = field(default_factory=Mapping_)
+    name: str = "source"
+    function: str | None = None  # the function it invokes (None: an SQS queue nobody polls)
+    subscriptions: tuple[Subscription, ...] = ()
+    rules: tuple[Rule, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +237,9 @@ class TrafficEvent:
     shard: int | None = None
     partition_key: str | None = None
     payload_bytes: int = 0
+    source: str | None = None  # the source it is offered to (default: the first)
+    attributes_json: str | None = None  # SNS message attributes
+    body_json: str | None = None  # the payload: SNS message body, EventBridge event
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +252,7 @@ class Rate:
     end_ms: int | None
     count: int | None
     payload_bytes: int = 0
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +262,7 @@ class Burst:
     at_ms: int
     count: int
     payload_bytes: int = 0
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +289,8 @@ class Fault:
     delay_ms: int = 500
     response_json: str = "null"
     error_type: str = "Error"
+    functions: frozenset[str] | None = None
+    retryable: bool = True  # delivery-error: a server-side error SNS/EventBridge retry
 
     def response(self) -> Any:
         """Return a fresh copy of the configured handler response."""
@@ -304,6 +351,18 @@ class Scenario:
     client: Client = field(default_factory=Client)
     pricing: Pricing = field(default_factory=Pricing)
     max_duration_s: int = 1_296_000
+    # Every function and source; a single-function scenario has one of each (the two above).
+    functions: tuple[Function, ...] = ()
+    sources: tuple[Source, ...] = ()
+    multi: bool = False  # written with `Functions` and `Sources`
+
+    def all_functions(self) -> tuple[Function, ...]:
+        """Return every function of the scenario."""
+        return self.functions or (self.function,)
+
+    def all_sources(self) -> tuple[Source, ...]:
+        """Return every source of the scenario."""
+        return self.sources or (self.source,)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
@@ -317,14 +376,34 @@ class Scenario:
 def _parse(data: Mapping[str, Any]) -> Scenario:
     top = Fields(data, "")
     seed = top.integer("seed", 0, 0, 2**63, "simulator")
-    code_raw = top.raw("Code")
     account = _account(top.sub("Account"))
-    function = _function(top.sub("Function"), code_raw, account)
+    multi = top.has("Functions")
+    if multi:
+        for key in ("Function", "Code", "Source"):
+            if top.has(key):
+                raise ScenarioError(
+                    key, f"use either Functions and Sources, or {key} at the top, not both"
+                )
+        functions = _functions(top.sub("Functions"), account)
+        function = functions[0]
+        sources = _sources(top, functions)
+        source = sources[0]
+        _check_sends(functions, sources)
+    else:
+        if top.has("Sources"):
+            raise ScenarioError("Sources", "Sources needs a Functions map")
+        top.used.add("Sources")
+        code_raw = top.raw("Code")
+        function = _function(top.sub("Function"), code_raw, account)
+        source = _source(top.sub("Source"), function)
+        functions, sources = (function,), (source,)
+        if any(v.code.sends for v in function.versions):
+            raise ScenarioError("Code.Sends", "Sends needs Functions and Sources to send to")
     environment = _environment(top.sub("Environment"))
-    source = _source(top.sub("Source"), function)
-    traffic = _traffic(top.sub("Traffic"), source)
+    traffic = _traffic(top.sub("Traffic"), sources)
     faults = tuple(
-        _fault(Fields(item, f"Faults[{i}]"), function) for i, item in enumerate(top.items("Faults"))
+        _fault(Fields(item, f"Faults[{i}]"), functions)
+        for i, item in enumerate(top.items("Faults"))
     )
     database = _database(top.sub("Database")) if top.has("Database") else None
     top.used.add("Database")
@@ -351,7 +430,180 @@ def _parse(data: Mapping[str, Any]) -> Scenario:
         client=client,
         pricing=pricing,
         max_duration_s=max_duration_s,
+        functions=functions,
+        sources=sources,
+        multi=multi,
     )
+
+
+def _functions(fields: Fields, account: Account) -> tuple[Function, ...]:
+    """Read `Functions`: name → function settings with its own `Code` (several functions)."""
+    functions = []
+    for key in fields.data:
+        entry = fields.sub(key)
+        if not key or ":" in key or "/" in key:
+            raise ScenarioError(entry.path, f"'{key}' is not a function name")
+        code_raw = entry.raw("Code")
+        functions.append(_function(entry, code_raw, account, key))
+    if not functions:
+        raise ScenarioError(fields.path, "name at least one function")
+    fields.done()
+    # Reserved concurrency comes out of the account's pool, which keeps at least the unreserved
+    # minimum for every other function. §3 [D13a]
+    reserved = sum(f.reserved or 0 for f in functions)
+    allowed = account.concurrent_executions - account.unreserved_minimum
+    if reserved > allowed:
+        raise ScenarioError(
+            fields.path,
+            f"reserved concurrency adds up to {reserved:,}; allowed {allowed:,} (the quota minus "
+            f"the unreserved minimum, §3 [D13a])",
+        )
+    return tuple(functions)
+
+
+def _sources(top: Fields, functions: tuple[Function, ...]) -> tuple[Source, ...]:
+    """Read `Sources`: each source with its `Name` and the `Function` it invokes."""
+    by_name = {f.name: f for f in functions}
+    sources: list[Source] = []
+    names: set[str] = set()
+    for index, item in enumerate(top.items("Sources")):
+        fields = Fields(item, f"Sources[{index}]")
+        kind = fields.choice("Type", "sync", SOURCE_TYPES + FANOUT_TYPES, "simulator")
+        name = fields.text("Name", kind if kind not in names else f"{kind}-{index + 1}")
+        if name in names:
+            raise ScenarioError(fields.at("Name"), f"'{name}' names two sources")
+        names.add(name)
+        target = fields.optional_text("Function")
+        if kind in FANOUT_TYPES:
+            if target is not None:
+                raise ScenarioError(
+                    fields.at("Function"), f"an {kind} source names its functions per subscriber"
+                )
+            sources.append(_fanout(fields, kind, name, by_name))
+            continue
+        if target is None:
+            if kind != "sqs":
+                raise ScenarioError(fields.at("Function"), "name the function this source invokes")
+            # A queue nobody polls: a dead-letter queue, or a queue a function sends to.
+            queue = _queue(fields.sub("Queue"))
+            fields.done()
+            sources.append(Source(kind, LATEST, queue, name=name))
+            continue
+        if target not in by_name:
+            raise ScenarioError(
+                fields.at("Function"),
+                f"'{target}' is not a function; known: {', '.join(sorted(by_name))}",
+            )
+        fields.used.add("Function")
+        fields.used.add("Name")
+        parsed = _source(fields, by_name[target])
+        sources.append(
+            Source(
+                parsed.type,
+                parsed.qualifier,
+                parsed.queue,
+                parsed.stream,
+                parsed.mapping,
+                name=name,
+                function=target,
+            )
+        )
+    if not sources:
+        raise ScenarioError("Sources", "list at least one source")
+    return tuple(sources)
+
+
+def _fanout(fields: Fields, kind: str, name: str, by_name: Mapping[str, Function]) -> Source:
+    """Read an SNS topic's `Subscriptions` or an EventBridge bus's `Rules`."""
+
+    def function_named(sub: Fields) -> str:
+        target = sub.text("Function", "")
+        if target not in by_name:
+            raise ScenarioError(
+                sub.at("Function"),
+                f"'{target}' is not a function; known: {', '.join(sorted(by_name))}",
+            )
+        return target
+
+    if kind == "sns":
+        subscriptions = []
+        for index, item in enumerate(fields.items("Subscriptions")):
+            sub = Fields(item, f"{fields.at('Subscriptions')}[{index}]")
+            target = function_named(sub)
+            sub.choice("Protocol", "lambda", ("lambda",), "simulator: Lambda subscribers only")
+            policy = _pattern(sub, "FilterPolicy")
+            scope = sub.choice(
+                "FilterPolicyScope",
+                "MessageAttributes",
+                ("MessageAttributes", "MessageBody"),
+                "SNS: default MessageAttributes",
+            )
+            redrive = sub.sub("RedrivePolicy")
+            dlq = redrive.optional_text("deadLetterTargetArn")
+            redrive.done()
+            sub.done()
+            subscriptions.append(Subscription(target, policy, scope, dlq))
+        if not subscriptions:
+            raise ScenarioError(fields.at("Subscriptions"), "a topic needs a subscription")
+        fields.done()
+        return Source(kind, LATEST, name=name, subscriptions=tuple(subscriptions))
+    rules = []
+    for index, item in enumerate(fields.items("Rules")):
+        raw = Fields(item, f"{fields.at('Rules')}[{index}]")
+        rule_name = raw.text("Name", f"rule-{index + 1}")
+        pattern = _pattern(raw, "EventPattern")
+        if pattern is None:
+            raise ScenarioError(raw.at("EventPattern"), "a rule needs an event pattern")
+        targets = []
+        raw_targets = raw.items("Targets")
+        if not 1 <= len(raw_targets) <= 5:
+            raise ScenarioError(raw.at("Targets"), "a rule takes 1–5 targets (EventBridge quota)")
+        for t_index, t_item in enumerate(raw_targets):
+            tfields = Fields(t_item, f"{raw.at('Targets')}[{t_index}]")
+            fn = function_named(tfields)
+            retry = tfields.sub("RetryPolicy")
+            attempts = retry.integer(
+                "MaximumRetryAttempts", 185, *limits.EVENTBRIDGE_RETRIES, "EventBridge RetryPolicy"
+            )
+            age = retry.integer(
+                "MaximumEventAgeInSeconds",
+                86_400,
+                *limits.EVENTBRIDGE_EVENT_AGE_S,
+                "EventBridge RetryPolicy",
+                extra=" s",
+            )
+            retry.done()
+            dlq_fields = tfields.sub("DeadLetterConfig")
+            dlq = dlq_fields.optional_text("Arn")
+            dlq_fields.done()
+            tfields.done()
+            targets.append(Target(fn, attempts, age, dlq))
+        raw.done()
+        rules.append(Rule(rule_name, pattern, tuple(targets)))
+    if not rules:
+        raise ScenarioError(fields.at("Rules"), "an event bus needs a rule")
+    fields.done()
+    return Source(kind, LATEST, name=name, rules=tuple(rules))
+
+
+def _pattern(fields: Fields, key: str) -> str | None:
+    raw = fields.raw(key)
+    if raw is None:
+        return None
+    check_pattern(raw, fields.at(key))
+    return json.dumps(raw, sort_keys=True)
+
+
+def _check_sends(functions: tuple[Function, ...], sources: tuple[Source, ...]) -> None:
+    kinds = {s.name: s.type for s in sources}
+    for function in functions:
+        for version in function.versions:
+            for target in version.code.sends:
+                if kinds.get(target) not in SENDABLE_TYPES:
+                    raise ScenarioError(
+                        f"Functions.{function.name}.Code.Sends",
+                        f"'{target}' is not a queue, topic or event bus of the scenario",
+                    )
 
 
 def _code(fields: Fields) -> Code:
@@ -377,6 +629,7 @@ def _code(fields: Fields) -> Code:
     extension_shutdown_ms = fields.integer(
         "ExtensionShutdownMs", 0, *limits.EXTENSION_SHUTDOWN_MS, "simulator input"
     )
+    sends = tuple(sorted(ids(fields.items("Sends"), fields.at("Sends"))))
     fields.done()
     return Code(
         init_ms=init_ms,
@@ -388,6 +641,7 @@ def _code(fields: Fields) -> Code:
         tmp_cache=tmp_cache,
         extensions=extensions,
         extension_shutdown_ms=extension_shutdown_ms,
+        sends=sends,
     )
 
 
@@ -442,8 +696,13 @@ def _account(fields: Fields) -> Account:
     return Account(quota, minimum, rule, burst)
 
 
-def _function(fields: Fields, code_raw: object, account: Account) -> Function:
-    name = fields.text("FunctionName", "my-function")
+def _function(
+    fields: Fields, code_raw: object, account: Account, key: str | None = None
+) -> Function:
+    name = fields.text("FunctionName", key or "my-function")
+    if key is not None:
+        name = key  # in `Functions` the key names the function
+    code_path = f"{fields.path}.Code" if key is not None else "Code"
     memory = fields.integer(
         "MemorySize", 128, *limits.MEMORY_MB, "§2 [D5]: 1-MB steps", extra=" MB"
     )
@@ -477,7 +736,7 @@ def _function(fields: Fields, code_raw: object, account: Account) -> Function:
     on_success, on_failure = _destinations(invoke.sub("DestinationConfig"), allow_success=True)
     invoke.done()
 
-    versions = [Version(LATEST, memory, timeout, _code(Fields(code_raw, "Code")))]
+    versions = [Version(LATEST, memory, timeout, _code(Fields(code_raw, code_path)))]
     raw_versions = fields.sub("Versions")
     for key in raw_versions.data:
         raw = raw_versions.sub(key)
@@ -660,10 +919,10 @@ def _queue(fields: Fields) -> Queue:
     max_receive = redrive.optional_integer(
         "maxReceiveCount", *limits.MAX_RECEIVE_COUNT, "§7 [D30a]: AWS advises ≥ 5"
     )
-    redrive.raw("deadLetterTargetArn")
+    dead_letter = redrive.optional_text("deadLetterTargetArn")
     redrive.done()
     fields.done()
-    return Queue(fifo, visibility, retention, max_receive)
+    return Queue(fifo, visibility, retention, max_receive, dead_letter)
 
 
 def _sqs_mapping(fields: Fields, queue: Queue) -> Mapping_:
@@ -765,12 +1024,41 @@ def _stream_mapping(fields: Fields, kind: str) -> Mapping_:
     )
 
 
-def _traffic(fields: Fields, source: Source) -> Traffic:
+def _entry(raw: Fields, sources: tuple[Source, ...]) -> tuple[str | None, Source]:
+    """Read `Source`: which source an item of traffic is offered to (default: the first)."""
+    if len(sources) == 1 and not raw.has("Source"):
+        raw.used.add("Source")
+        return None, sources[0]
+    name = raw.text("Source", sources[0].name)
+    for source in sources:
+        if source.name == name:
+            if source.type == "sqs" and source.function is None:
+                raise ScenarioError(raw.at("Source"), f"no function polls the queue '{name}'")
+            return (name if source is not sources[0] else None), source
+    known = ", ".join(s.name for s in sources)
+    raise ScenarioError(raw.at("Source"), f"'{name}' is not a source; known: {known}")
+
+
+def _json_field(raw: Fields, key: str) -> str | None:
+    value = raw.raw(key)
+    if value is None:
+        return None
+    try:
+        return json.dumps(value, sort_keys=True)
+    except (TypeError, ValueError) as error:
+        raise ScenarioError(raw.at(key), f"not JSON-serialisable: {error}") from None
+
+
+def _traffic(fields: Fields, sources: tuple[Source, ...]) -> Traffic:
     events = []
     for index, item in enumerate(fields.items("Events")):
         raw = Fields(item, f"{fields.at('Events')}[{index}]")
         at_ms = raw.integer("AtMs", 0, 0, MAX_MS, "simulator input")
+        entry, source = _entry(raw, sources)
         shard = raw.optional_integer("Shard", 0, source.stream.shards - 1, "Stream.ShardCount")
+        attributes = _json_field(raw, "Attributes")
+        if attributes is not None and source.type != "sns":
+            raise ScenarioError(raw.at("Attributes"), "message attributes are for SNS topics")
         events.append(
             TrafficEvent(
                 at_ms,
@@ -779,16 +1067,16 @@ def _traffic(fields: Fields, source: Source) -> Traffic:
                 shard,
                 raw.optional_text("PartitionKey"),
                 _payload_bytes(raw, source),
+                entry,
+                attributes,
+                _json_field(raw, "Payload"),
             )
         )
-        raw.raw("Payload")
         raw.done()
-    if source.queue.fifo and source.type == "sqs":
-        for index, event in enumerate(events):
-            if event.group is None:
-                raise ScenarioError(
-                    f"{fields.at('Events')}[{index}].Group", "a FIFO queue needs a message group"
-                )
+        if source.queue.fifo and source.type == "sqs" and events[-1].group is None:
+            raise ScenarioError(
+                f"{fields.at('Events')}[{index}].Group", "a FIFO queue needs a message group"
+            )
     rates = []
     for index, item in enumerate(fields.items("Rates")):
         raw = Fields(item, f"{fields.at('Rates')}[{index}]")
@@ -799,18 +1087,21 @@ def _traffic(fields: Fields, source: Source) -> Traffic:
         count = raw.optional_integer("Count", *limits.RATE_COUNT, "simulator input")
         if duration is None and count is None:
             raise ScenarioError(raw.path, "a rate needs DurationSeconds or Count")
+        entry, source = _entry(raw, sources)
         payload = _payload_bytes(raw, source)
         raw.done()
         end = None if duration is None else start + duration * 1000
-        rates.append(Rate(kind, per_second, start, end, count, payload))
+        rates.append(Rate(kind, per_second, start, end, count, payload, entry))
     bursts = []
     for index, item in enumerate(fields.items("Bursts")):
         raw = Fields(item, f"{fields.at('Bursts')}[{index}]")
+        entry, source = _entry(raw, sources)
         bursts.append(
             Burst(
                 raw.integer("AtMs", 0, 0, MAX_MS, "simulator input"),
                 raw.integer("Count", 1, *limits.BURST_COUNT, "simulator input"),
                 _payload_bytes(raw, source),
+                entry,
             )
         )
         raw.done()
@@ -838,7 +1129,7 @@ def _payload_bytes(fields: Fields, source: Source) -> int:
     return size
 
 
-def _fault(fields: Fields, function: Function) -> Fault:
+def _fault(fields: Fields, functions: tuple[Function, ...]) -> Fault:
     effect = fields.choice("Effect", "error", FAULT_EFFECTS, "simulator input")
     match = fields.sub("Match")
     event_ids = (
@@ -854,7 +1145,14 @@ def _fault(fields: Fields, function: Function) -> Fault:
     match.used.add("Attempts")
     versions = ids(match.items("Versions"), match.at("Versions")) if match.has("Versions") else None
     match.used.add("Versions")
-    known = {v.name for v in function.versions}
+    names = ids(match.items("Functions"), match.at("Functions")) if match.has("Functions") else None
+    match.used.add("Functions")
+    by_name = {f.name: f for f in functions}
+    for name in names or ():
+        if name not in by_name:
+            raise ScenarioError(match.at("Functions"), f"'{name}' is not a function")
+    chosen = [by_name[n] for n in sorted(names)] if names else list(functions)
+    known = {v.name for f in chosen for v in f.versions}
     for name in versions or ():
         if name not in known:
             raise ScenarioError(match.at("Versions"), f"'{name}' is not a version")
@@ -865,6 +1163,7 @@ def _fault(fields: Fields, function: Function) -> Fault:
     extra = fields.integer("ExtraMs", 0, *limits.FAULT_MS, "simulator input")
     delay = fields.integer("DelayMs", 500, *limits.FAULT_MS, "simulator input")
     error_type = fields.text("ErrorType", "Error")
+    retryable = fields.flag("Retryable", True)
     response = fields.raw("Response")
     if effect == "response" and "Response" not in fields.data:
         raise ScenarioError(fields.at("Response"), "the response effect needs a Response value")
@@ -885,6 +1184,8 @@ def _fault(fields: Fields, function: Function) -> Fault:
         delay_ms=delay,
         response_json=response_json,
         error_type=error_type,
+        functions=names,
+        retryable=retryable,
     )
 
 

@@ -8,13 +8,19 @@ from typing import Any
 
 from . import narration as say
 from .clock import Clock
-from .concurrency import RATE_WINDOW_MS, REQUESTS_PER_ENV_PER_S, Gate
+from .concurrency import (
+    ACCOUNT_REASON,
+    RATE_WINDOW_MS,
+    REQUESTS_PER_ENV_PER_S,
+    AccountPool,
+    Gate,
+)
 from .database import Connections
 from .environments import Env, Pool
 from .handler import CRASH, ERROR, OK, TIMEOUT, VCPU_MB, Handler
 from .items import Item
 from .metrics import Recorder
-from .scenario import Scenario, Version
+from .scenario import Function, Scenario, Version
 from .trace import Kind, Tracer
 
 INIT_LIMIT_MS = 10_000  # on-demand INIT limit. §1 [D1]
@@ -80,7 +86,7 @@ class Execution:
         return self.outcome != OK
 
 
-def rate_limits_can_bind(scenario: Scenario) -> bool:
+def rate_limits_can_bind(scenario: Scenario, function: Function | None = None) -> bool:
     """Return False when no invocation can be shorter than 100 ms, else True.
 
     Then no environment can start 10 invocations within a second, and, as in-flight
@@ -93,7 +99,7 @@ def rate_limits_can_bind(scenario: Scenario) -> bool:
         return True
     if any(fault.effect == "init-error" for fault in scenario.faults):
         return True
-    for version in scenario.function.versions:
+    for version in (function or scenario.function).versions:
         code = version.code
         if code.duration.distribution != "fixed":
             return True
@@ -113,7 +119,11 @@ def label(items: list[Item]) -> str:
 
 
 class Service:
-    """Run invocations against environments under the concurrency rules."""
+    """Run one function's invocations against its environments under the concurrency rules.
+
+    A scenario with several functions has one Service per function; they share the clock,
+    the trace, the recorder, the database and the account's concurrency pool.
+    """
 
     def __init__(
         self,
@@ -122,23 +132,46 @@ class Service:
         tracer: Tracer | None,
         recorder: Recorder,
         seed: int,
+        function: Function | None = None,
+        pool: AccountPool | None = None,
+        db: Connections | None = None,
     ) -> None:
+        function = function or scenario.function
+        self.function = function
+        self.name = function.name
         self.scenario = scenario
         self.clock = clock
-        self.tracer = tracer
-        self.rec = recorder
-        self.routing = random.Random(f"{seed}:routing")
-        self.handler = Handler(
-            scenario, random.Random(f"{seed}:durations"), random.Random(f"{seed}:faults")
+        self.tracer = (
+            tracer.for_function(function.name, labelled=scenario.multi)
+            if tracer is not None
+            else None
         )
-        self.db = Connections(scenario.database) if scenario.database is not None else None
-        function = scenario.function
+        self.rec = recorder
+        # The first function keeps the single-function seeds, so old scenarios replay exactly.
+        salt = "" if function is scenario.all_functions()[0] else f"{function.name}:"
+        self.routing = random.Random(f"{seed}:{salt}routing")
+        self.handler = Handler(
+            scenario,
+            random.Random(f"{seed}:{salt}durations"),
+            random.Random(f"{seed}:{salt}faults"),
+            function.name if scenario.multi else None,
+        )
+        if db is None and pool is None and scenario.database is not None:
+            db = Connections(scenario.database)
+        self.db = db
+        # Counted here, summed by the engine: invocations and function errors of this function.
+        self.invocations = 0
+        self.errors = 0
+        self.gb_ms_on_demand = 0.0
+        # The engine wires where `Code.Sends` goes: (now, source name, item, function).
+        self.send: Callable[[int, str, Item, str], None] | None = None
+        self.prefix = f"{function.name}:" if scenario.multi else ""
         lifetime = scenario.environment.idle_lifetime_s * 1000
         provisioned = {v.name: v.provisioned for v in function.versions}
         for alias in function.aliases:
             provisioned[alias.version] += alias.provisioned
-        self.gate = Gate(function, scenario.account, sum(provisioned.values()))
-        self.gate.track = rate_limits_can_bind(scenario)
+        self.gate = Gate(function, scenario.account, sum(provisioned.values()), pool)
+        self.gate.track = rate_limits_can_bind(scenario, function)
         self.pools: dict[str, Pool] = {
             v.name: Pool(v, provisioned[v.name], lifetime) for v in function.versions
         }
@@ -155,7 +188,6 @@ class Service:
                     for s in alias.shifts
                 ),
             ]
-        self.next_env = 0
         self.provisioned_envs: list[Env] = []
         self.price = (
             scenario.pricing.gb_second_arm64
@@ -179,10 +211,9 @@ class Service:
         return primary
 
     def _new_env(self, version: Version, now: int, provisioned: bool) -> Env:
-        self.next_env += 1
-        env = Env(self.next_env, version.name, now, provisioned)
+        # Environment ids count every function's environments, so they stay unique in a run.
         self.rec.environments += 1
-        return env
+        return Env(self.rec.environments, version.name, now, provisioned)
 
     def _allocate_provisioned(self) -> None:
         # Provisioned environments are initialised at allocation, before traffic. §3 [D14a]
@@ -287,6 +318,10 @@ class Service:
             # with PC equal to reserved concurrency, `$LATEST` is throttled. §3 [D14a]
             if gate.on_demand >= gate.on_demand_limit:
                 return gate.reason
+            # Several functions: those without reserved concurrency share the rest of the
+            # account's quota. §3 [D13][D13a]
+            if gate.shares and gate.pool.unreserved >= gate.pool.limit:  # type: ignore[union-attr]
+                return ACCOUNT_REASON
             env = pool.take(now)
         rec = self.rec
         tracer = self.tracer
@@ -320,6 +355,13 @@ class Service:
             gate.peak = gate.in_flight
         if not env.provisioned:
             gate.on_demand += 1
+        account = gate.pool
+        if account is not None:
+            account.in_flight += 1
+            if account.in_flight > account.peak:
+                account.peak = account.in_flight
+            if gate.shares and not env.provisioned:
+                account.unreserved += 1
         if track:
             if ring is not None:
                 cursor = gate.cursor
@@ -331,7 +373,9 @@ class Service:
             env.recent[cursor] = now
             env.cursor = cursor + 1 if cursor + 1 < REQUESTS_PER_ENV_PER_S else 0
         rec.invocations += 1
-        rec.by_version[version_name] = rec.by_version.get(version_name, 0) + 1
+        self.invocations += 1
+        key = self.prefix + version_name if self.prefix else version_name
+        rec.by_version[key] = rec.by_version.get(key, 0) + 1
         if cold:
             rec.cold += 1
             fault = self.handler.init_fails(items[0], attempt, now, version_name)
@@ -382,10 +426,12 @@ class Service:
             rec.gb_ms_provisioned += gb_ms
         else:
             rec.gb_ms_on_demand += gb_ms
+            self.gb_ms_on_demand += gb_ms
         rec.busy_ms += end - now
         rec.invocation_ms.add(end - now)
         if ex.outcome != OK:
             rec.function_errors += 1
+            self.errors += 1
             if ex.outcome == TIMEOUT:
                 rec.timeouts += 1
         if self.scenario.idempotency is not None:
@@ -556,6 +602,11 @@ class Service:
         gate.in_flight -= 1
         if not env.provisioned:
             gate.on_demand -= 1
+        account = gate.pool
+        if account is not None:
+            account.in_flight -= 1
+            if gate.shares and not env.provisioned:
+                account.unreserved -= 1
         tracer = self.tracer
         for item in ex.side_items:
             item.side_effects += 1
@@ -572,6 +623,12 @@ class Service:
                     count=item.side_effects,
                     duplicate=item.side_effects > 1,
                 )
+        send = self.send
+        if send is not None and ex.side_items:
+            # The handler sent each item it processed on (SendMessage, Publish, PutEvents).
+            for target in self.pools[ex.version].version.code.sends:
+                for item in ex.side_items:
+                    send(now, target, item, self.name)
         if ex.db_inside and self.db is not None:
             self.db.disconnect()
         if ex.outcome in (TIMEOUT, CRASH) or (

@@ -41,6 +41,9 @@ class Kind(StrEnum):
     DB_CONNECT = "DB_CONNECT"
     DB_ERROR = "DB_ERROR"
     DB_WAIT = "DB_WAIT"
+    SEND = "SEND"  # a handler sends an item on, or a record reaches a queue, topic or function
+    FANOUT = "FANOUT"  # an SNS message or EventBridge event matched against its subscribers
+    DELIVERY_FAILED = "DELIVERY_FAILED"  # SNS or EventBridge could not hand an item to Lambda
 
 
 EMPTY: Mapping[str, object] = MappingProxyType({})
@@ -59,6 +62,7 @@ class TraceEvent:
     version: str | None = None
     outcome: str | None = None
     detail: Mapping[str, object] = field(default_factory=lambda: EMPTY)
+    function: str | None = None  # the function it concerns (None: a queue, topic or bus event)
 
     def as_dict(self) -> dict[str, object]:
         """Return a JSON-ready dictionary."""
@@ -70,16 +74,34 @@ class TraceEvent:
             "attempt": self.attempt,
             "version": self.version,
             "outcome": self.outcome,
+            "function": self.function,
             "detail": dict(self.detail),
             "narration": self.narration,
         }
 
 
 class Tracer:
-    """Collect trace events; callers skip it entirely in metrics-only mode."""
+    """Collect trace events; callers skip it entirely in metrics-only mode.
 
-    def __init__(self) -> None:
-        self.events: list[TraceEvent] = []
+    `for_function` returns a tracer that records into the same list and stamps every event
+    with a function's name, so one run's events stay in one list whoever records them.
+    """
+
+    __slots__ = ("events", "function", "label")
+
+    def __init__(
+        self,
+        events: list[TraceEvent] | None = None,
+        function: str | None = None,
+        label: str = "",
+    ) -> None:
+        self.events: list[TraceEvent] = events if events is not None else []
+        self.function = function
+        self.label = label  # put before each narration ("worker: …") when several functions run
+
+    def for_function(self, name: str | None, *, labelled: bool = False) -> Tracer:
+        """Return a tracer sharing this one's events that stamps them with a function name."""
+        return Tracer(self.events, name, f"{name}: " if labelled and name else "")
 
     def emit(
         self,
@@ -99,13 +121,14 @@ class Tracer:
             TraceEvent(
                 time_ms,
                 kind,
-                narration,
+                self.label + narration if self.label else narration,
                 env,
                 request,
                 attempt,
                 version,
                 outcome,
                 MappingProxyType(detail) if detail else EMPTY,
+                self.function,
             )
         )
 

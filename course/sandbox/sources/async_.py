@@ -37,7 +37,7 @@ class AsyncSource(Source):
 
     def setup(self) -> None:
         """Read the function's async invoke configuration."""
-        function = self.scenario.function
+        function = self.function
         self.max_age_ms = function.maximum_event_age_s * 1000
         self.max_retries = function.maximum_retry_attempts
         self.duplicates = tuple(f for f in self.scenario.faults if f.effect == "duplicate")
@@ -45,6 +45,10 @@ class AsyncSource(Source):
     def offer(self, now: int, item: Item) -> None:
         """Accept an event (HTTP 202) and queue it."""
         self.rec.offered += 1
+        self.accept(now, item)
+
+    def accept(self, now: int, item: Item) -> None:
+        """Queue an event already counted as offered (an SNS or EventBridge delivery)."""
         if item.payload_bytes > ASYNC_PAYLOAD_BYTES:
             # Over 1 MB the Invoke call itself fails: the event is never queued. §2 [D7][D8]
             if self.tracer is not None:
@@ -54,7 +58,7 @@ class AsyncSource(Source):
         if self.tracer is not None:
             self.tracer.emit(now, Kind.OFFER, say.accepted(item.id), request=item.id, status=202)
         event = Event(item, now, duplicate=False)
-        if self.scenario.function.reserved == 0:
+        if self.function.reserved == 0:
             # Reserved concurrency 0: straight to failure handling, no retries. §3 [D26][D29]
             self._fail(now, event, "ZeroReservedConcurrency")
             return
@@ -98,7 +102,7 @@ class AsyncSource(Source):
         event: Event = ex.ctx
         item = event.item
         tracer = self.tracer
-        function = self.scenario.function
+        function = self.function
         if not ex.failed:
             arn = function.on_success_arn
             if arn is not None:
@@ -113,6 +117,8 @@ class AsyncSource(Source):
                         outcome="Success",
                         **self._record(event, ex, "Success"),
                     )
+                if self.forward is not None:
+                    self.forward(now, arn, item)
             if not event.duplicate:
                 self.finish_item(now, item, SUCCEEDED)
             return
@@ -157,7 +163,7 @@ class AsyncSource(Source):
         return record
 
     def _fail(self, now: int, event: Event, condition: str, ex: Execution | None = None) -> None:
-        function = self.scenario.function
+        function = self.function
         tracer = self.tracer
         item = event.item
         places = []
@@ -175,6 +181,8 @@ class AsyncSource(Source):
                     destination_type=arn_kind(function.on_failure_arn),
                     **self._record(event, ex, condition),
                 )
+            if self.forward is not None:
+                self.forward(now, function.on_failure_arn, item)
         if function.dead_letter_arn is not None:
             places.append("DeadLetterConfig")
             self.rec.dead_letter("DeadLetterConfig")
@@ -190,6 +198,8 @@ class AsyncSource(Source):
                     ErrorCode=200 if ex is not None else 429,
                     ErrorMessage=(ex.error_type if ex is not None else condition) or condition,
                 )
+            if self.forward is not None:
+                self.forward(now, function.dead_letter_arn, item)
         if tracer is not None:
             names = {"OnFailure": "the OnFailure destination", "DeadLetterConfig": "the DLQ"}
             where = " and ".join(names[place] for place in places) if places else None

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 from .. import narration as say
 from ..clock import Clock
 from ..items import Item
 from ..metrics import FAILED, Recorder
-from ..scenario import Scenario
+from ..scenario import Function, Scenario
+from ..scenario import Source as SourceSpec
 from ..service import Service
 from ..trace import Kind, Tracer
 
+# Forward a record to a destination or dead-letter ARN of the scenario (a queue, topic, bus or
+# function it names): (now, arn, item, delay_ms) → whether the scenario had that resource.
+Forward = Callable[[int, str, Item], bool]
+
 
 class Source:
-    """Base class of the event sources."""
+    """Base class of the event sources.
+
+    `spec` is this source's settings (a single-function scenario's `Source`, or one entry of
+    `Sources`); `service` is the function it invokes (None for SNS and EventBridge, which
+    invoke each subscriber through that function's async queue).
+    """
 
     place = "function"
     prefix = "req-"
@@ -26,16 +37,26 @@ class Source:
         clock: Clock,
         tracer: Tracer | None,
         recorder: Recorder,
-        service: Service,
+        service: Service | None,
         seed: int,
+        spec: SourceSpec | None = None,
     ) -> None:
         self.scenario = scenario
+        self.spec = spec if spec is not None else scenario.source
         self.clock = clock
-        self.tracer = tracer
         self.rec = recorder
-        self.service = service
-        self.qualifier = scenario.source.qualifier
-        self.rng = random.Random(f"{seed}:{type(self).__name__}")
+        # Never None for the sources that invoke one function (all but fan-out).
+        self.service: Service = service  # type: ignore[assignment]
+        if service is not None:
+            self.function: Function = service.function
+            self.tracer = service.tracer
+        else:
+            self.tracer = tracer
+        self.qualifier = self.spec.qualifier
+        # The first source keeps the single-function seed, so old scenarios replay exactly.
+        salt = "" if self.spec is scenario.all_sources()[0] else f"{self.spec.name}:"
+        self.rng = random.Random(f"{seed}:{salt}{type(self).__name__}")
+        self.forward: Forward | None = None  # wired by the engine in multi-function scenarios
         self.setup()
 
     def setup(self) -> None:

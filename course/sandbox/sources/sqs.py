@@ -38,7 +38,7 @@ class SqsSource(Source):
 
     def setup(self) -> None:
         """Read the queue and mapping settings."""
-        source = self.scenario.source
+        source = self.spec
         self.queue = source.queue
         self.mapping = source.mapping
         self.fifo = self.queue.fifo
@@ -131,6 +131,9 @@ class SqsSource(Source):
                     outcome="maxReceiveCount",
                     ApproximateReceiveCount=item.receive_count,
                 )
+            arn = self.queue.dead_letter_arn
+            if self.forward is not None and arn is not None:
+                self.forward(now, arn, item)
             self.finish_item(now, item, DEAD_LETTERED)
             return False
         item.receive_count += 1

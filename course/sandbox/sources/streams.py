@@ -75,7 +75,7 @@ class StreamSource(Source):
 
     def setup(self) -> None:
         """Create the lanes."""
-        source = self.scenario.source
+        source = self.spec
         self.kind = source.type
         self.stream = source.stream
         self.mapping = source.mapping
@@ -249,6 +249,8 @@ class StreamSource(Source):
                     destination=arn,
                     **batch_info,
                 )
+            if self.forward is not None:
+                self.forward(now, arn, items[0])  # one record describing the batch
         elif self.tracer is not None:
             self.tracer.emit(
                 now,

@@ -116,7 +116,7 @@ class SyncSource(Source):
                 detail["X-Amz-Function-Error"] = "Unhandled"
                 detail["errorType"] = error
                 if ex.outcome == "timeout":
-                    timeout_s = self.scenario.function.version(ex.version).timeout_s
+                    timeout_s = self.function.version(ex.version).timeout_s
                     detail["errorMessage"] = f"Task timed out after {timeout_s}.00 seconds"
             self.tracer.emit(
                 now,
