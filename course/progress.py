@@ -48,6 +48,31 @@ class ProgressView:
 
 
 @dataclass(frozen=True)
+class NextLesson:
+    """Where a module's reader goes next: "start", "continue" or "review", and the lesson."""
+
+    action: str
+    lesson: Lesson
+
+
+def next_lesson(seen: ProgressView, lessons: Sequence[Lesson]) -> NextLesson | None:
+    """Return the module's next step for the visitor, given its published lessons in order.
+
+    Nothing read yet: start at the first lesson. Some read: continue at the first lesson not
+    complete. All complete: review from the first. None for a module without lessons.
+    """
+    if not lessons:
+        return None
+    ids = {lesson.pk for lesson in lessons}
+    unfinished = next((lesson for lesson in lessons if lesson.pk not in seen.completed), None)
+    if unfinished is None:
+        return NextLesson("review", lessons[0])
+    if not ids & (seen.seen | seen.completed):
+        return NextLesson("start", lessons[0])
+    return NextLesson("continue", unfinished)
+
+
+@dataclass(frozen=True)
 class CourseProgress:
     """A learner's progress over every published lesson, for the profile page."""
 

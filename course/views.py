@@ -61,6 +61,7 @@ def module_detail(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
             "progress": seen,
             "percent_done": seen.percent_of([lesson.pk for lesson in lessons]),
             "total_minutes": sum(lesson.minutes for lesson in lessons),
+            "next_step": progress.next_lesson(seen, lessons),
         },
     )
 

@@ -78,7 +78,9 @@ def set_keys(client: Client, url: str) -> list[str]:
 
 
 def topic_row(html: str, title: str) -> str:
-    return re.search(rf"<tr>\s*<th scope=\"row\">{title}</th>.*?</tr>", html, re.DOTALL).group(0)
+    match = re.search(rf"<tr>\s*<th scope=\"row\">{title}</th>.*?</tr>", html, re.DOTALL)
+    assert match is not None
+    return match.group(0)
 
 
 # The result page -------------------------------------------------------------------------------
