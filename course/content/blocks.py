@@ -12,13 +12,17 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from types import MappingProxyType
+
+from pygments.lexers import get_all_lexers
 
 from . import chrome
 from .analogies import BREAKS_DOWN, Analogy
 from .errors import ProblemLog
 from .fields import FileFields, did_you_mean, known_list
 from .figures import Drawing
+from .links import links_in_line
 from .yaml_loader import MarkedDict, load_yaml
 
 BLOCK_KINDS = ("analogy", "note", "warning", "changed", "takeaways", "code-tabs")
@@ -30,6 +34,13 @@ _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _LANG_RE = re.compile(r"^[\w#.+-]*$")
 
 UrlBuilder = Callable[[str, str], str]
+
+
+@cache
+def known_languages() -> frozenset[str]:
+    """Return every language name a code fence may use: Pygments' lexer aliases and ours."""
+    names = {alias for _, aliases, _, _ in get_all_lexers() for alias in aliases}
+    return frozenset({*names, "sandbox", "quiz", "figure"})
 
 
 def default_sandbox_url(module: str, scenario: str) -> str:
@@ -76,6 +87,7 @@ class Prepared:
     analogies: list[str] = field(default_factory=list)
     scenario_refs: list[str] = field(default_factory=list)
     quiz_refs: list[str] = field(default_factory=list)
+    links: list[tuple[str, int]] = field(default_factory=list)  # (target, line)
 
 
 @dataclass
@@ -152,6 +164,8 @@ class _Scanner:
                 previous_blank = True
                 continue
             blank = not line.strip()
+            if not blank and ("](" in line or "=" in line or "]:" in line):
+                self.prepared.links.extend((url, number) for url in links_in_line(line))
             top = self.stack[-1] if self.stack else None
             if top and top.kind == "code-tabs" and not blank:
                 self.problem(number, "`::: code-tabs` may contain only fenced code blocks")
@@ -183,9 +197,11 @@ class _Scanner:
 
     def handle_fence(self, fence: _Fence) -> None:
         if not fence.closed:
+            what = "backticks" if fence.fence[0] == "`" else "tildes"
             self.problem(
                 fence.line,
-                f"code fence opened here is never closed; end it with a line `{fence.fence}`",
+                f"code fence opened here is never closed; end it with a line of "
+                f"{len(fence.fence)} {what}: {fence.fence}",
             )
         language, options = self.parse_info(fence)
         top = self.stack[-1] if self.stack else None
@@ -232,6 +248,13 @@ class _Scanner:
         if not _LANG_RE.match(language):
             self.problem(fence.line, f"code block language `{language}` is not a valid name")
             language = ""
+        elif language and language.lower() not in known_languages():
+            self.problem(
+                fence.line,
+                f"unknown code block language `{language}`"
+                f"{did_you_mean(language.lower(), known_languages())}; use a Pygments name "
+                "such as python, javascript, typescript, json, yaml, bash, sql or text",
+            )
         options: dict[str, str] = {}
         position = 0
         rest = rest.strip()

@@ -42,6 +42,7 @@ class Rendered:
     analogies: tuple[str, ...]
     scenario_refs: tuple[str, ...]
     quiz_refs: tuple[str, ...]
+    links: tuple[tuple[str, int], ...] = ()  # internal-looking link targets and their lines
 
 
 def _markdown() -> markdown.Markdown:
@@ -126,6 +127,7 @@ def render_markdown(
         analogies=tuple(prepared.analogies),
         scenario_refs=tuple(dict.fromkeys(prepared.scenario_refs)),
         quiz_refs=tuple(dict.fromkeys(prepared.quiz_refs)),
+        links=tuple(prepared.links),
     )
 
 

@@ -11,6 +11,7 @@ from .errors import ContentError, Problem, ProblemLog
 from .fields import FileFields
 from .figures import read_figures
 from .lessons import LessonDraft, decode, finish_lesson, read_lesson, read_module_file
+from .links import Link, ModuleTargets, anchors_in, check_links, lesson_url
 from .markdown_render import render_markdown
 from .presets import ScenarioCheck, build_preset, engine_scenario_check, read_preset_header
 from .questions import parse_question_file
@@ -51,11 +52,13 @@ def parse_course(
     if not root.is_dir():
         raise ContentError([Problem(root.as_posix(), None, "no such content folder")])
     modules: list[ModuleSource] = []
+    targets: list[ModuleTargets] = []
     for folder in sorted(root.iterdir()):
         if folder.is_dir() and not folder.name.startswith((".", "_")):
-            module = _parse_module(folder, options, log)
+            module = _parse_module(folder, options, log, targets)
             if module is not None:
                 modules.append(module)
+    check_links(targets, log, complete=True)
     _check_unique_modules(modules, log)
     log.raise_if_any()
     return Course(tuple(sorted(modules, key=lambda module: module.order)))
@@ -78,7 +81,9 @@ def parse_module(
     log = ProblemLog()
     if not folder.is_dir():
         raise ContentError([Problem(options.rel(folder), None, "no such module folder")])
-    module = _parse_module(folder, options, log)
+    targets: list[ModuleTargets] = []
+    module = _parse_module(folder, options, log, targets)
+    check_links(targets, log, complete=False)
     log.raise_if_any()
     assert module is not None
     return module
@@ -101,8 +106,14 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     )
 
 
-def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSource | None:
-    """Parse one module, adding its problems to `log`; return None if it had any."""
+def _parse_module(
+    folder: Path, options: _Options, log: ProblemLog, targets: list[ModuleTargets]
+) -> ModuleSource | None:
+    """Parse one module, adding its problems to `log`; return None if it had any.
+
+    What its pages' links may point at, and the links themselves, go to `targets`: they are
+    checked once every module is read.
+    """
     before = len(log)
     rel = options.rel
     module_file = folder / "module.md"
@@ -147,6 +158,8 @@ def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSou
     analogies = read_analogies(folder, rel=rel(folder), log=log)
 
     intro_html = ""
+    links = ModuleTargets(module_slug, presets=frozenset(preset_fields))
+    targets.append(links)
     if module is not None:
         intro = render_markdown(
             module.body,
@@ -162,6 +175,9 @@ def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSou
             analogies=analogies,
         )
         intro_html = intro.html
+        links.intro_anchors = anchors_in(intro.html)
+        base = lesson_url(module_slug, None)
+        links.links += [Link(url, module.source_path, line, base) for url, line in intro.links]
     lessons: list[LessonSource] = []
     for draft in drafts:
         rendered = render_markdown(
@@ -180,6 +196,12 @@ def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSou
         )
         if draft.valid:
             lessons.append(finish_lesson(draft, rendered))
+        if draft.slug:
+            links.lessons[draft.slug] = anchors_in(rendered.html)
+            base = lesson_url(module_slug, draft.slug)
+            links.links += [
+                Link(url, draft.source_path, line, base) for url, line in rendered.links
+            ]
 
     questions = _read_questions(folder / "questions", options, log, lesson_titles, preset_titles)
     quizzes = []
@@ -195,6 +217,7 @@ def _parse_module(folder: Path, options: _Options, log: ProblemLog) -> ModuleSou
                 questions=questions,
             )
 
+    links.quizzes = frozenset(quiz.slug for quiz in quizzes)
     if len(log) > before or module is None:
         return None
     assert module.slug
