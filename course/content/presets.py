@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from course.lab.core.challenges import check_problems
+from course.lab.core.challenges import LABELS, ChallengeResult, check_problems, evaluate
 from course.lab.core.knobs import (
     REGISTRY,
     Knob,
@@ -16,24 +16,14 @@ from course.lab.core.knobs import (
     knobs_for,
     normalise_field,
 )
-from course.sandbox import Scenario, ScenarioError
+from course.lab.core.runs import RUN_MAX_EVENTS, RUN_MAX_TRACE_EVENTS, budget_problem
+from course.sandbox import Metrics, Scenario, ScenarioError, simulate
+from course.sandbox.files import PRESET_KEYS, REQUIRED_PRESET_KEYS  # one schema with the CLI
 
 from .errors import ProblemLog
 from .fields import FileFields, did_you_mean, is_slug, known_list, type_name
 from .sources import PresetSource
 from .yaml_loader import MarkedDict, MarkedList, load_yaml, plain
-
-PRESET_KEYS = (
-    "title",
-    "goal",
-    "lesson",
-    "summary",
-    "knobs",
-    "challenge",
-    "metrics",
-    "answers",
-    "scenario",
-)
 
 # The metrics the lab has a card for (`templates/lab/_metrics.html`): each a field of the engine's
 # `Metrics` or a derived value of `course.lab.core.challenges.metric_values`.
@@ -71,6 +61,8 @@ ScenarioCheck = Callable[[dict[str, Any]], object]
 """Validate a scenario mapping (raising the engine's error); return the parsed scenario."""
 
 KNOB_KEYS = ("knob", "path", "label", "hint")
+# What a challenge check may name: a field of the engine's metrics or a derived value.
+CHALLENGE_METRICS = tuple(sorted(set(LABELS) | set(Metrics.__dataclass_fields__)))
 CHALLENGE_KEYS = ("checks", "solution")
 CHECK_KEYS = ("metric", "equals", "min", "max", "label", "hint")
 LIST_FIELDS = frozenset({"Events", "Rates", "Bursts", "Faults"})
@@ -93,7 +85,7 @@ def read_preset_header(text: str, *, slug: str, path: str, log: ProblemLog) -> F
         )
         return None
     fields = FileFields(data, path, log, "the preset")
-    fields.check_keys(required=["title", "goal", "lesson", "scenario"], optional=PRESET_KEYS)
+    fields.check_keys(required=REQUIRED_PRESET_KEYS, optional=PRESET_KEYS)
     return fields
 
 
@@ -450,6 +442,7 @@ def _check_challenge(
 ) -> None:
     """Record problems with the preset's `challenge`: its checks and its solution."""
     path, log = fields.path, fields.log
+    before = len(log)
     FileFields(challenge, path, log, "the challenge").check_keys(
         required=["checks"], optional=CHALLENGE_KEYS
     )
@@ -460,10 +453,14 @@ def _check_challenge(
         _check_checks(fields, checks)
         for problem in check_problems(_plain_mapping(challenge)):
             field, _, message = problem.partition(": ")
+            if message.startswith("unknown metric"):
+                continue  # _check_checks says it, with the nearest name
             line = _line_of_field(challenge, field) or challenge.line_of("checks")
             log.add(path, line, f"challenge {field}: {message}")
     if "solution" in challenge:
-        _check_solution(fields, challenge, knobs, scenario, check_scenario)
+        solved = _check_solution(fields, challenge, knobs, scenario, check_scenario)
+        if solved is not None and scenario is not None and len(log) == before:
+            _run_challenge(fields, challenge, scenario, solved)
 
 
 def _check_checks(fields: FileFields, checks: MarkedList) -> None:
@@ -472,6 +469,15 @@ def _check_checks(fields: FileFields, checks: MarkedList) -> None:
         if not isinstance(check, Mapping):
             continue  # check_problems reports it
         line = checks.line_of(index)
+        metric = check.get("metric")
+        if metric not in CHALLENGE_METRICS:
+            fields.log.add(
+                fields.path,
+                line,
+                f"unknown metric `{metric}` in challenge checks[{index}]"
+                f"{did_you_mean(str(metric), CHALLENGE_METRICS)}; metrics a check may use: "
+                f"{known_list(CHALLENGE_METRICS, limit=len(CHALLENGE_METRICS))}",
+            )
         for key, value in check.items():
             if key not in CHECK_KEYS:
                 fields.log.add(
@@ -502,8 +508,11 @@ def _check_solution(
     knobs: Mapping[str, Knob],
     scenario: dict[str, Any] | None,
     check_scenario: ScenarioCheck,
-) -> None:
-    """Record a solution that names unknown or unlisted knobs, or that the engine refuses."""
+) -> dict[str, Any] | None:
+    """Record a solution that names unknown or unlisted knobs, or that the engine refuses.
+
+    Return the scenario with the solution's knob values, when it is valid.
+    """
     solution = challenge["solution"]
     if not isinstance(solution, MarkedDict) or not solution:
         fields.log.add(
@@ -512,7 +521,7 @@ def _check_solution(
             "`solution` must map knob keys to the values that meet the challenge, "
             "like `{provisioned: 15}`",
         )
-        return
+        return None
     usable = True
     for key in solution:
         line = solution.line_of(key)
@@ -534,15 +543,72 @@ def _check_solution(
             )
             usable = False
     if not usable or scenario is None:
-        return
+        return None
+    solved = apply_values(scenario, list(knobs.values()), _plain_mapping(solution))
     try:
-        check_scenario(apply_values(scenario, list(knobs.values()), _plain_mapping(solution)))
+        check_scenario(solved)
     except Exception as error:
         fields.log.add(
             fields.path,
             challenge.line_of("solution"),
             f"the solution makes the scenario invalid: {_engine_message(error)}",
         )
+        return None
+    return solved
+
+
+def _run_challenge(
+    fields: FileFields,
+    challenge: MarkedDict,
+    scenario: dict[str, Any],
+    solved: dict[str, Any],
+) -> None:
+    """Run the preset and its solution as the lab would: only the solution may meet the goal."""
+    plain_challenge = _plain_mapping(challenge)
+    line = challenge.line_of("solution")
+    as_written = _lab_verdict(scenario, plain_challenge)
+    if isinstance(as_written, ChallengeResult) and as_written.met:
+        fields.log.add(
+            fields.path,
+            challenge.line_of("checks"),
+            "the preset as written already meets its challenge, so a learner has nothing to do; "
+            "change the scenario or the checks",
+        )
+    verdict = _lab_verdict(solved, plain_challenge)
+    if isinstance(verdict, str):
+        fields.log.add(fields.path, line, f"the solution's run cannot be shown: {verdict}")
+    elif verdict is not None and not verdict.met:
+        failed = "; ".join(
+            f"{check.label} was {_number(check.actual)}, wanted {check.wanted}"
+            for check in verdict.checks
+            if not check.passed
+        )
+        fields.log.add(fields.path, line, f"the solution does not meet the challenge: {failed}")
+
+
+def _lab_verdict(
+    data: dict[str, Any], challenge: Mapping[str, Any]
+) -> ChallengeResult | str | None:
+    """Return the challenge's verdict on a run within the lab's caps, or why it cannot run."""
+    if problem := budget_problem(data):
+        return problem
+    result = simulate(
+        Scenario.from_dict(data),
+        metrics_only=True,
+        max_events=RUN_MAX_EVENTS,
+        max_trace_events=RUN_MAX_TRACE_EVENTS,
+    )
+    if result.stopped:
+        return result.stopped
+    return evaluate(challenge, result.metrics)
+
+
+def _number(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
 
 
 def engine_scenario_check() -> ScenarioCheck:

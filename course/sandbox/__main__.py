@@ -1,4 +1,9 @@
-"""Command line: python -m course.sandbox FILE [--json] [--seed N] [--metrics-only]."""
+"""Command line: python -m course.sandbox FILE [--json] [--seed N] [--metrics-only].
+
+FILE is a bare scenario or a preset file (every key the course loader accepts: `title`, `goal`,
+`lesson`, `summary`, `knobs`, `challenge`, `metrics`, `answers`, `scenario`); its `scenario` is
+simulated. A problem is printed as `path:line: message`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import sys
 
 from .engine import Result, simulate
 from .errors import ScenarioError
-from .files import load_scenario_file
+from .files import ScenarioFileError, load_scenario_file
 
 
 def _table(result: Result) -> str:
@@ -51,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         text = report(args.file, as_json=args.json, seed=args.seed, metrics_only=args.metrics_only)
+    except ScenarioFileError as error:
+        print(error, file=sys.stderr)
+        return 2
     except (OSError, ScenarioError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
