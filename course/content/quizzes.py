@@ -188,8 +188,30 @@ def _question_count(
         if available == 0:
             fields.problem("lessons", f"{fields.what} has no questions to draw from")
         elif count is not None and count > available:
-            fields.problem(
-                "question_count",
-                f"{fields.what} asks for {count} questions but its lessons have {available}",
-            )
+            _too_few_questions(fields, count, chosen, questions)
     return count
+
+
+def _too_few_questions(
+    fields: FileFields, count: int, chosen: set[str], questions: Sequence[QuestionSource]
+) -> None:
+    """Report a quiz that asks for more questions than its lessons have, where they are written.
+
+    The fix is usually more questions, so the problem is on the question file that holds most of
+    the quiz's lessons' questions (its first such question), with the counts per lesson.
+    """
+    drawn = [question for question in questions if question.lesson in chosen]
+    per_lesson = {lesson: sum(q.lesson == lesson for q in drawn) for lesson in sorted(chosen)}
+    per_file: dict[str, list[QuestionSource]] = {}
+    for question in drawn:
+        per_file.setdefault(question.source_path, []).append(question)
+    path, held = min(per_file.items(), key=lambda item: (-len(item[1]), item[0]))
+    slug = fields.data.get("slug") or fields.what
+    counts = ", ".join(f"{lesson}: {number}" for lesson, number in per_lesson.items())
+    fields.log.add(
+        path,
+        min(question.line for question in held),
+        f"quiz `{slug}` ({fields.path}:{fields.line('question_count')}) asks for {count} "
+        f"questions but its lessons have {len(drawn)} ({counts}); write "
+        f"{count - len(drawn)} more for these lessons, or lower its `question_count`",
+    )
