@@ -315,10 +315,13 @@ class GrantExtraForm(forms.Form):
 
     attempt = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     extra_minutes = forms.TypedChoiceField(
-        choices=EXTRA_MINUTES, coerce=int, initial=0, label="Extra time"
+        choices=EXTRA_MINUTES, coerce=int, required=False, label="Extra time"
     )
     extra_attempts = forms.TypedChoiceField(
-        choices=[(0, "No"), (1, "One more attempt")], coerce=int, initial=0, label="Extra attempt"
+        choices=[(0, "No"), (1, "One more attempt")],
+        coerce=int,
+        required=False,
+        label="Extra attempt",
     )
 
     def clean(self) -> dict[str, Any]:

@@ -648,7 +648,7 @@ def grant_extra(
         ),
         extra_attempts=(current.extra_attempts if current else 0) + extra_attempts,
         window_extension_minutes=current.window_extension_minutes if current else 0,
-        note=note or (current.note if current else ""),
+        note="; ".join(filter(None, [current.note if current else "", note]))[:200],
         now=now,
     )
 

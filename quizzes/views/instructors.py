@@ -99,8 +99,8 @@ def exams_in_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         services.grant_extra(
             attempt=attempt,
-            extra_minutes=form.cleaned_data["extra_minutes"],
-            extra_attempts=form.cleaned_data["extra_attempts"],
+            extra_minutes=form.cleaned_data["extra_minutes"] or 0,
+            extra_attempts=form.cleaned_data["extra_attempts"] or 0,
             note=f"Granted by {request.user.get_username()} during the exam",
             now=now,
         )
