@@ -18,11 +18,26 @@ from course.content import ContentError, ModuleSource, parse_course
 
 from .models import Lesson, Module
 
-__all__ = ["ContentError", "LoadSummary", "load_course", "module_loaded"]
+__all__ = ["ContentError", "LoadSummary", "RetireRefused", "load_course", "module_loaded"]
 
 # Sent inside the load's transaction after a module and its lessons are written, with
 # `module` (Module), `source` (ModuleSource), `lessons` ({slug: Lesson}) and `summary`.
 module_loaded = Signal()
+
+
+class RetireRefused(Exception):
+    """A load would retire modules its folder no longer has, and `prune` was not given."""
+
+    def __init__(self, root: Path, modules: list[str]) -> None:
+        self.modules = modules
+        names = ", ".join(modules)
+        super().__init__(
+            f"{root} has no folder for {len(modules)} published module"
+            f"{'s' if len(modules) != 1 else ''} in the database: {names}. Loading it would "
+            "retire them (learners no longer see them; their records are kept). Nothing was "
+            "written. Check that this is the right content folder; to retire them, run again "
+            "with --prune."
+        )
 
 
 @dataclass
@@ -48,8 +63,12 @@ class LoadSummary:
         return text
 
 
-def load_course(root: Path, *, check_only: bool = False) -> LoadSummary:
-    """Validate every file under `root`, then upsert it all; raise ContentError on any problem."""
+def load_course(root: Path, *, check_only: bool = False, prune: bool = False) -> LoadSummary:
+    """Validate every file under `root`, then upsert it all; raise ContentError on any problem.
+
+    A published module with no folder under `root` is retired only with `prune`; without it
+    the load raises `RetireRefused` naming those modules, before writing anything.
+    """
     course = parse_course(root)
     summary = LoadSummary(checked_only=check_only)
     if check_only:
@@ -60,12 +79,18 @@ def load_course(root: Path, *, check_only: bool = False) -> LoadSummary:
             summary.questions += len(source.questions)
             summary.quizzes += len(source.quizzes)
         return summary
+    kept_modules = [source.slug for source in course.modules]
     with transaction.atomic():
-        kept_modules = []
+        retiring = Module.objects.exclude(slug__in=kept_modules).filter(is_published=True)
+        doomed = [
+            f"{module.slug} ({module.lessons.count()} lessons)"
+            for module in retiring.order_by("slug")
+        ]
+        if doomed and not prune:
+            raise RetireRefused(root, doomed)
         for source in course.modules:
             _load_module(source, summary)
-            kept_modules.append(source.slug)
-        for module in Module.objects.exclude(slug__in=kept_modules).filter(is_published=True):
+        for module in retiring:
             module.is_published = False
             module.save(update_fields=["is_published"])
             summary.retired.append(f"module {module.slug}")

@@ -51,6 +51,19 @@ def parse_course(
     log = ProblemLog()
     if not root.is_dir():
         raise ContentError([Problem(root.as_posix(), None, "no such content folder")])
+    if (root / "module.md").is_file() or (root / "lessons").is_dir():
+        shown = root.parent.as_posix() if root.name else ".."
+        raise ContentError(
+            [
+                Problem(
+                    root.as_posix(),
+                    None,
+                    "this is a module folder (it has module.md or lessons/), but the content "
+                    "folder is the one that holds module folders: expected "
+                    f"`{shown}/` (the parent of `{root.resolve().name}`)",
+                )
+            ]
+        )
     modules: list[ModuleSource] = []
     targets: list[ModuleTargets] = []
     for folder in sorted(root.iterdir()):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from course.content.item_writing import ItemReport, check_course
-from course.loading import ContentError, load_course
+from course.loading import ContentError, RetireRefused, load_course
 
 
 class Command(BaseCommand):
@@ -24,8 +24,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check", action="store_true", help="Only validate the files; write nothing."
         )
+        parser.add_argument(
+            "--prune",
+            action="store_true",
+            help="Retire published modules that have no folder here (refused without it).",
+        )
 
-    def handle(self, *args: object, path: Path | None, check: bool, **options: object) -> None:
+    def handle(
+        self, *args: object, path: Path | None, check: bool, prune: bool, **options: object
+    ) -> None:
         path = path or Path(settings.COURSE_CONTENT_DIR)
         if not path.is_dir():
             raise CommandError(f"{path}: no such folder (expected a folder of modules).")
@@ -40,8 +47,8 @@ class Command(BaseCommand):
                 except ContentError as error:
                     raise ContentError(error.problems + bank_errors) from error
                 raise ContentError(bank_errors)
-            summary = load_course(path, check_only=check)
-        except ContentError as error:  # the message already names file and line
+            summary = load_course(path, check_only=check, prune=prune)
+        except (ContentError, RetireRefused) as error:  # the message names file and line
             raise CommandError(str(error)) from error
         self._report_item_writing(banks)
         prefix = "Content is valid. " if check else ""
