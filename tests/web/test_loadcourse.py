@@ -117,6 +117,9 @@ def test_a_removed_lesson_stops_showing_and_progress_elsewhere_is_kept(
     quizzes = content / "lambda-best-practices/quizzes.yaml"
     if quizzes.exists():
         quizzes.unlink()
+    # Without quizzes.yaml, the summary's link to the module quiz would lead nowhere.
+    summary = content / LESSONS / "13-module-summary.md"
+    summary.write_text(summary.read_text().replace("/module-quiz/)", "/)"))
     report = load(content)
     assert "lesson developing-with-kiro" in report
     assert client.get(removed.get_absolute_url()).status_code == 404
@@ -145,3 +148,44 @@ def test_without_a_folder_it_loads_the_course_content_dir_setting(content, setti
     call_command("loadcourse", stdout=out)
     assert "Loaded 1 module(s)" in out.getvalue()
     assert Lesson.objects.filter(title__startswith="Renamed —").count() == 1
+
+
+def small_course(root: Path) -> Path:
+    """A content folder with one small module, `other`, and nothing of the shipped course."""
+    lessons = root / "other" / "lessons"
+    lessons.mkdir(parents=True)
+    (root / "other" / "module.md").write_text(
+        "---\ntitle: Other\nsummary: Another service.\norder: 2\n---\nHello.\n"
+    )
+    (lessons / "01-intro.md").write_text(
+        "---\nslug: intro\ntitle: Intro\norder: 1\nminutes: 5\nobjectives: [Read]\n---\nText.\n"
+    )
+    return root
+
+
+def test_a_load_that_would_retire_a_module_is_refused_with_its_name(course_content, tmp_path):
+    with pytest.raises(CommandError) as caught:
+        load(small_course(tmp_path / "content"))
+    message = str(caught.value)
+    assert "lambda-best-practices (13 lessons)" in message
+    assert "--prune" in message
+    assert Module.objects.get(slug="lambda-best-practices").is_published
+    assert not Module.objects.filter(slug="other").exists()
+
+
+def test_with_prune_the_missing_module_is_retired(course_content, tmp_path):
+    out = StringIO()
+    call_command("loadcourse", str(small_course(tmp_path / "content")), "--prune", stdout=out)
+    assert "Retired (kept for history, no longer shown): module lambda-best-practices" in (
+        out.getvalue()
+    )
+    assert not Module.objects.get(slug="lambda-best-practices").is_published
+    assert Module.objects.get(slug="other").is_published
+
+
+def test_check_on_a_module_folder_names_the_folder_it_expected(content):
+    with pytest.raises(CommandError) as caught:
+        call_command("loadcourse", str(content / "lambda-best-practices"), "--check")
+    message = str(caught.value)
+    assert message.count("\n") == 1  # one problem, not one per subfolder
+    assert f"expected `{content}/` (the parent of `lambda-best-practices`)" in message
