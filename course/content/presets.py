@@ -18,7 +18,10 @@ from course.lab.core.knobs import (
 )
 from course.lab.core.runs import RUN_MAX_EVENTS, RUN_MAX_TRACE_EVENTS, budget_problem
 from course.sandbox import Metrics, Scenario, ScenarioError, simulate
-from course.sandbox.files import PRESET_KEYS, REQUIRED_PRESET_KEYS  # one schema with the CLI
+
+# One preset schema with the simulator's command line (re-exported for the tests and the lab).
+from course.sandbox.files import PRESET_KEYS as PRESET_KEYS
+from course.sandbox.files import REQUIRED_PRESET_KEYS
 
 from .errors import ProblemLog
 from .fields import FileFields, did_you_mean, is_slug, known_list, type_name
