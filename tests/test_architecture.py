@@ -30,6 +30,7 @@ PLAIN = {
     "quizzes.receipt": ("quizzes.snapshot",),
     "quizzes.timing": (),
     "quizzes.variants": ("quizzes.snapshot", "course.content"),
+    "quizzes.item_analysis": ("quizzes.snapshot", "quizzes.grading"),
 }
 
 
