@@ -106,6 +106,7 @@ def _load_module(source: ModuleSource, summary: LoadSummary) -> None:
             "order": source.order,
             "intro_html": source.intro_html,
             "is_published": True,
+            "state": source.state,
             "source_path": source.source_path,
         },
     )
@@ -134,6 +135,9 @@ def _load_lessons(module: Module, source: ModuleSource, summary: LoadSummary) ->
                 "source_path": item.source_path,
                 "checksum": item.checksum,
                 "is_active": True,
+                "state": item.state,
+                "markdown": "",  # the file is the source again (the studio reads it from there)
+                "edited_at": None,
             },
         )
         lessons[item.slug] = lesson

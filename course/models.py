@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 
+from .preview import drafts_visible
+
 
 class User(AbstractUser):
     """A learner or an instructor (instructors belong to the Instructors group)."""
@@ -18,9 +20,31 @@ class User(AbstractUser):
         return self.is_superuser or self.groups.filter(name=self.INSTRUCTORS_GROUP).exists()
 
 
+class ContentState(models.TextChoices):
+    """A module's or lesson's state: learners see published content only (see `preview`)."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+def published_state(prefix: str = "", *, or_none: bool = False) -> models.Q:
+    """Return the filter on `<prefix>state` a learner sees: published, or anything in preview.
+
+    With `or_none`, a row whose relation `prefix` names is empty passes too (a preset or a
+    question without a lesson).
+    """
+    if drafts_visible():
+        return models.Q()
+    published = models.Q(**{f"{prefix}state": ContentState.PUBLISHED})
+    if or_none:
+        published |= models.Q(**{f"{prefix.removesuffix('__')}__isnull": True})
+    return published
+
+
 class ModuleQuerySet(models.QuerySet["Module"]):
     def published(self) -> ModuleQuerySet:
-        return self.filter(is_published=True)
+        """Return modules a learner may open: in the files (not retired) and published."""
+        return self.filter(published_state(), is_published=True)
 
 
 class Module(models.Model):
@@ -29,7 +53,12 @@ class Module(models.Model):
     summary = models.TextField()
     order = models.PositiveIntegerField(default=0)
     intro_html = models.TextField(blank=True)
-    is_published = models.BooleanField(default=True)
+    is_published = models.BooleanField(
+        default=True, help_text="False once retired (its folder is gone); see `state` for drafts."
+    )
+    state = models.CharField(
+        max_length=10, choices=ContentState.choices, default=ContentState.PUBLISHED
+    )
     source_path = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -47,8 +76,13 @@ class Module(models.Model):
 
 class LessonQuerySet(models.QuerySet["Lesson"]):
     def published(self) -> LessonQuerySet:
-        """Return lessons a learner may read: active, in a published module."""
-        return self.filter(is_active=True, module__is_published=True)
+        """Return lessons a learner may read: active and published, in a published module."""
+        return self.filter(
+            published_state(),
+            published_state("module__"),
+            is_active=True,
+            module__is_published=True,
+        )
 
 
 class Lesson(models.Model):
@@ -66,6 +100,15 @@ class Lesson(models.Model):
     checksum = models.CharField(max_length=64, blank=True)
     is_active = models.BooleanField(
         default=True, help_text="Inactive lessons were removed from the files; progress is kept."
+    )
+    state = models.CharField(
+        max_length=10, choices=ContentState.choices, default=ContentState.PUBLISHED
+    )
+    markdown = models.TextField(
+        blank=True, help_text="The lesson file as last loaded or saved in the studio."
+    )
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="Saved in the studio since the last load (else empty)."
     )
     updated_at = models.DateTimeField(auto_now=True)
 

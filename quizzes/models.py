@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from course.models import Lesson, Module
+from course.models import Lesson, Module, published_state
 
 from .grading import percent_of, scaled_pass_mark, scaled_score
 from .snapshot import ChoiceSnapshot, QuestionSnapshot
@@ -23,7 +23,13 @@ class QuestionKind(models.TextChoices):
 
 class QuestionQuerySet(models.QuerySet["Question"]):
     def active(self) -> QuestionQuerySet:
-        return self.filter(is_active=True, module__is_published=True)
+        """Return questions a learner may be asked: of a published module and lesson."""
+        return self.filter(
+            published_state("module__"),
+            published_state("lesson__", or_none=True),
+            is_active=True,
+            module__is_published=True,
+        )
 
     def with_choices(self) -> QuestionQuerySet:
         return self.prefetch_related(models.Prefetch("choices", Choice.objects.order_by("order")))
@@ -48,6 +54,15 @@ class Question(models.Model):
     order = models.PositiveIntegerField(default=0)
     source_path = models.CharField(max_length=500, blank=True)
     is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped each time the question is published from the studio."
+    )
+    source_yaml = models.TextField(
+        blank=True, help_text="The question as YAML, as last loaded or published in the studio."
+    )
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="Published in the studio since the last load."
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -135,7 +150,8 @@ class ReviewPolicy(models.TextChoices):
 
 class QuizQuerySet(models.QuerySet["Quiz"]):
     def active(self) -> QuizQuerySet:
-        return self.filter(is_active=True, module__is_published=True)
+        """Return quizzes a learner may take: of a published module."""
+        return self.filter(published_state("module__"), is_active=True, module__is_published=True)
 
 
 class Quiz(models.Model):

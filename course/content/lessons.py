@@ -11,9 +11,10 @@ from .frontmatter import read_document
 from .markdown_render import Rendered
 from .sources import LessonSource
 
-LESSON_KEYS = ("slug", "title", "order", "minutes", "objectives", "summary")
+LESSON_KEYS = ("slug", "title", "order", "minutes", "objectives", "summary", "state")
 LESSON_REQUIRED = ("slug", "title", "order", "minutes", "objectives")
-MODULE_KEYS = ("title", "summary", "order", "slug")
+MODULE_KEYS = ("title", "summary", "order", "slug", "state")
+STATES = ("published", "draft")  # a draft is loaded but shown to instructors only (preview)
 MAX_MINUTES = 240
 
 
@@ -34,6 +35,7 @@ class LessonDraft:
     valid: bool
     slug_line: int
     order_line: int
+    state: str = "published"
 
 
 def read_lesson(raw: bytes, *, path: str, log: ProblemLog) -> LessonDraft | None:
@@ -53,6 +55,7 @@ def read_lesson(raw: bytes, *, path: str, log: ProblemLog) -> LessonDraft | None
     minutes = fields.integer("minutes", minimum=1, maximum=MAX_MINUTES)
     objectives = fields.text_list("objectives") or ()
     summary = fields.text("summary", default="") or ""
+    state = fields.choice("state", STATES, default="published") or "published"
     return LessonDraft(
         slug=slug,
         title=title,
@@ -67,6 +70,7 @@ def read_lesson(raw: bytes, *, path: str, log: ProblemLog) -> LessonDraft | None
         valid=len(log) == before,
         slug_line=fields.line("slug"),
         order_line=fields.line("order"),
+        state=state,
     )
 
 
@@ -91,6 +95,7 @@ def finish_lesson(draft: LessonDraft, rendered: Rendered) -> LessonSource:
         quiz_refs=rendered.quiz_refs,
         source_path=draft.source_path,
         checksum=draft.checksum,
+        state=draft.state,
     )
 
 
@@ -105,6 +110,7 @@ class ModuleDraft:
     body: str
     body_first_line: int
     source_path: str
+    state: str = "published"
 
 
 def read_module_file(raw: bytes, *, folder_name: str, path: str, log: ProblemLog) -> ModuleDraft:
@@ -129,6 +135,7 @@ def read_module_file(raw: bytes, *, folder_name: str, path: str, log: ProblemLog
         body=document.body,
         body_first_line=document.body_first_line,
         source_path=path,
+        state=fields.choice("state", STATES, default="published") or "published",
     )
 
 

@@ -248,6 +248,7 @@ def _parse_module(
         quizzes=tuple(quizzes),
         presets=tuple(sorted(presets, key=lambda preset: preset.slug)),
         source_path=rel(folder),
+        state=module.state,
     )
 
 

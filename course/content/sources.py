@@ -34,6 +34,7 @@ class LessonSource:
     quiz_refs: tuple[str, ...]
     source_path: str
     checksum: str
+    state: str = "published"  # or "draft": loaded, shown to instructors only
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class ModuleSource:
     quizzes: tuple[QuizSource, ...]
     presets: tuple[PresetSource, ...]
     source_path: str
+    state: str = "published"  # or "draft": loaded, shown to instructors only
 
 
 @dataclass(frozen=True)

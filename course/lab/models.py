@@ -5,12 +5,18 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
-from course.models import Lesson, Module, User
+from course.models import Lesson, Module, User, published_state
 
 
 class ScenarioPresetQuerySet(models.QuerySet["ScenarioPreset"]):
     def published(self) -> ScenarioPresetQuerySet:
-        return self.filter(is_active=True, module__is_published=True)
+        """Return presets a learner may open: of a published module, not of a draft lesson."""
+        return self.filter(
+            published_state("module__"),
+            published_state("lesson__", or_none=True),
+            is_active=True,
+            module__is_published=True,
+        )
 
 
 class ScenarioPreset(models.Model):
