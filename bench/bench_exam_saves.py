@@ -65,7 +65,7 @@ for i in range({candidates}):
     questions = attempt.snapshot["questions"]
     session = store()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     out.append({{
@@ -198,7 +198,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="Load duration per URL.")
     parser.add_argument("--candidates", type=int, default=8, help="Concurrent candidates.")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default: config/gunicorn.py)."
+    )
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
@@ -221,7 +223,8 @@ def main() -> None:
                 results.append(run("PostgreSQL", env, args))
 
     print(
-        f"gunicorn {args.workers} workers, {args.candidates} concurrent candidates "
+        f"gunicorn {args.workers or 'config/gunicorn.py'} workers, "
+        f"{args.candidates} concurrent candidates "
         f"(one keep-alive connection each), {args.seconds:.0f} s each"
     )
     print(f"{'What':<48} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs trivial':>10}")

@@ -163,22 +163,25 @@ def prepare(env: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int) -> Iterator[int]:
-    """Serve the project with gunicorn on a free loopback port; yield the port."""
+def gunicorn(env: dict[str, str], workers: int | None = None) -> Iterator[int]:
+    """Serve the project with the shipped gunicorn configuration on a free loopback port.
+
+    `workers` overrides the configuration's sizing (one process per CPU, 4 threads each).
+    Yields the port.
+    """
     port = _free_port()
+    server_env = env | {"GUNICORN_BIND": f"127.0.0.1:{port}"}
+    if workers is not None:
+        server_env["GUNICORN_WORKERS"] = str(workers)
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            str(ROOT / "config" / "gunicorn.py"),
             "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
         ],
         cwd=ROOT,
-        env=env,
+        env=server_env,
     )
     try:
         _wait_until_up(port)
@@ -196,7 +199,9 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=5.0, help="Load duration per URL.")
     parser.add_argument("--connections", type=int, default=8, help="Concurrent clients.")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default: config/gunicorn.py)."
+    )
     args = parser.parse_args()
     if args.presets:
         args.urls = preset_pages()
@@ -212,7 +217,7 @@ def main() -> None:
 
     baseline = results[0]
     print(
-        f"gunicorn {args.workers} workers, {args.connections} connections, "
+        f"gunicorn {args.workers or 'config/gunicorn.py'} workers, {args.connections} connections, "
         f"{args.seconds:.0f} s each ({os.environ.get('DATABASE_URL', 'SQLite')})"
     )
     print(f"{'URL':<70} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs trivial':>10}")

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "course",
     "course.lab",  # before quizzes: the Instructors group is built once both exist
     "quizzes",
+    "course.studio",  # imports course, lab and quizzes; nothing imports it
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "course.studio.middleware.PreviewMiddleware",  # drafts for an instructor previewing
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the 429 page
 ]
 
@@ -100,13 +102,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; a busy timeout makes concurrent
-    # writers wait instead of failing with "database is locked".
+    # writers wait instead of failing with "database is locked". The connection is kept like
+    # PostgreSQL's (DJANGO_CONN_MAX_AGE, one per worker thread): opening one per request paid the
+    # connect, these PRAGMAs and a WAL checkpoint on every page. WAL still checkpoints itself
+    # (every 1,000 pages, on commit), so the log stays small with long-lived connections.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {
