@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    """Give templates the course name and whether the visitor is an instructor."""
+    """Give templates the course name and whether the visitor is an instructor.
+
+    `is_instructor` is asked only when a template reads it (the page header does; htmx
+    partials such as an exam's autosave response do not), so a partial costs no query for it.
+    """
     user = getattr(request, "user", None)
-    return {
-        "site_name": "Lambda Lab",
-        "is_instructor": bool(user is not None and user.is_authenticated and user.is_instructor),
-    }
+
+    def is_instructor() -> bool:
+        return bool(user is not None and user.is_authenticated and user.is_instructor)
+
+    return {"site_name": "Lambda Lab", "is_instructor": SimpleLazyObject(is_instructor)}

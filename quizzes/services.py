@@ -11,7 +11,8 @@ Every answer carries the version token its page was drawn with (`answer_versions
 the first save): a change sent with an older token is refused as stale, so a second tab or window
 drawn earlier can never overwrite (or erase) what another one saved since.
 
-Every write locks the attempt row first (`select_for_update()`), so saves and submits from
+Every write locks the attempt row first, and that row only
+(`select_for_update(of=("self",))`), so saves and submits from
 several tabs, devices or double clicks are applied one at a time and an attempt is graded once.
 """
 
@@ -258,7 +259,30 @@ def _apply_answers(
 
 
 def _lock(attempt_id: int) -> Attempt:
-    return Attempt.objects.select_for_update().select_related("quiz", "user").get(pk=attempt_id)
+    """Read the attempt and lock its row only (not the quiz or user rows read with it).
+
+    Locking the joined rows too would queue every save of an exam behind its one quiz row.
+    """
+    return (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz", "user")
+        .get(pk=attempt_id)
+    )
+
+
+def lock_attempt(*, attempt_id: int, user: User, module_slug: str, quiz_slug: str) -> Attempt:
+    """Read the learner's attempt with its quiz and module, locking the attempt row only.
+
+    Call it inside a transaction and pass the result to `save_exam_answer(locked=...)`: one read
+    per save. Raises `Attempt.DoesNotExist` for another learner's attempt or a wrong address.
+    """
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz__module")
+        .get(pk=attempt_id, user=user, quiz__slug=quiz_slug, quiz__module__slug=module_slug)
+    )
+    attempt.user = user  # the row the filter matched: no second read
+    return attempt
 
 
 def _close(
@@ -423,7 +447,6 @@ class SaveResult:
         return datetime.fromisoformat(stamp) if stamp else None
 
 
-@transaction.atomic
 def save_exam_answer(
     *,
     attempt_id: int,
@@ -432,8 +455,13 @@ def save_exam_answer(
     flagged: bool,
     version: int,
     now: datetime,
+    locked: Attempt | None = None,
 ) -> SaveResult:
     """Store one question's answer and flag if `version` is the question's current version.
+
+    `locked` is the attempt when the caller already read and locked it in its own transaction
+    (`lock_attempt`), so the row is read once per save; without it the attempt is read
+    and locked here. With `locked`, the caller's transaction is the only one (no savepoint).
 
     `version` is the token the form was rendered with (`answer_versions[key]`, 0 before the
     first save). A save that changes nothing is accepted whatever its token (a double click). A
@@ -441,7 +469,27 @@ def save_exam_answer(
     this form was drawn. Answers after the deadline plus grace are refused and the attempt is
     closed at its deadline. Every refusal is logged.
     """
-    attempt = _lock(attempt_id)
+    with transaction.atomic(savepoint=locked is None):
+        attempt = locked if locked is not None and locked.pk == attempt_id else _lock(attempt_id)
+        return _save_locked_answer(
+            attempt,
+            question_key=question_key,
+            chosen=chosen,
+            flagged=flagged,
+            version=version,
+            now=now,
+        )
+
+
+def _save_locked_answer(
+    attempt: Attempt,
+    *,
+    question_key: str,
+    chosen: Sequence[str],
+    flagged: bool,
+    version: int,
+    now: datetime,
+) -> SaveResult:
     _check_answer(attempt, question_key, chosen)
     if not attempt.is_open:
         return SaveResult(attempt, SaveOutcome.CLOSED, question_key)

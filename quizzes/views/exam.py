@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -176,18 +177,33 @@ def exam_answer(
 ) -> HttpResponse:
     """Save one answer and flag (htmx on every click, or the page's buttons without JS)."""
     now = timezone.now()
-    attempt = get_attempt(
-        user=request.user,
-        module_slug=module_slug,
-        quiz_slug=quiz_slug,
-        attempt_id=attempt_id,
-        now=now,
-        expire=False,  # the save below refuses a late answer, and says so
-    )
-    question = _question(attempt, number)
-    form = ExamAnswerForm(request.POST, question=question)
+    # One read of the attempt, locking its row only, held until the answer is saved; the
+    # response is rendered after the commit. A late answer is refused by the save, and says so.
+    with transaction.atomic():
+        try:
+            attempt = services.lock_attempt(
+                attempt_id=attempt_id,
+                user=request.user,
+                module_slug=module_slug,
+                quiz_slug=quiz_slug,
+            )
+        except Attempt.DoesNotExist as missing:
+            raise Http404("No such attempt.") from missing
+        question = _question(attempt, number)
+        form = ExamAnswerForm(request.POST, question=question)
+        result = None
+        if form.is_valid():
+            result = services.save_exam_answer(
+                attempt_id=attempt.pk,
+                question_key=question["key"],
+                chosen=form.cleaned_data["choice"],
+                flagged=form.cleaned_data["flag"],
+                version=form.cleaned_data["version"],
+                now=now,
+                locked=attempt,
+            )
     template = _SAVE_RESPONSE if request.htmx else "quizzes/exam_question.html"
-    if not form.is_valid():
+    if result is None:
         context = _question_context(
             attempt,
             number,
@@ -199,15 +215,6 @@ def exam_answer(
             message_kind="error",
         )
         return render(request, template, context)
-    result = services.save_exam_answer(
-        attempt_id=attempt.pk,
-        question_key=question["key"],
-        chosen=form.cleaned_data["choice"],
-        flagged=form.cleaned_data["flag"],
-        version=form.cleaned_data["version"],
-        now=now,
-    )
-    result.attempt.quiz = attempt.quiz  # keeps the module already fetched with it
     if result.outcome in (services.SaveOutcome.LATE, services.SaveOutcome.CLOSED):
         return _refused(request, result, form, number)
     if result.outcome is services.SaveOutcome.STALE:
