@@ -265,6 +265,20 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["user", "quiz", "-started_at"]),
             models.Index(fields=["status", "deadline"]),
+            # Covers the reports' aggregates, so they never read the (large) snapshot's row.
+            models.Index(
+                fields=[
+                    "quiz",
+                    "status",
+                    "user",
+                    "started_at",
+                    "finished_at",
+                    "score",
+                    "max_score",
+                    "passed",
+                ],
+                name="attempt_report_cover",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
