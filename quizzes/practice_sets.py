@@ -34,6 +34,8 @@ from .practice import PracticeResult
 from .snapshot import QuestionSnapshot
 
 ATTEMPT_PARAM = "attempt"
+# The lesson's own text (its rendered page and sources): a practice page never shows it.
+LESSON_TEXT = ("html", "toc", "plain_text", "markdown")
 KEYS_PARAM = "keys"
 
 
@@ -88,7 +90,13 @@ def get_practice_set(
     With `attempt` or `keys` in `scope` (the page's query), a lesson's set holds only the
     questions `user` missed (see the module docstring); a module's set ignores them.
     """
-    questions = Question.objects.active().select_related("lesson").with_choices()
+    # A question needs its lesson's slug and title, never the lesson's text.
+    questions = (
+        Question.objects.active()
+        .select_related("lesson")
+        .defer(*(f"lesson__{name}" for name in LESSON_TEXT))
+        .with_choices()
+    )
     if lesson_slug is None:
         module = get_object_or_404(Module.objects.published(), slug=module_slug)
         return PracticeSet(
@@ -98,7 +106,7 @@ def get_practice_set(
             url=reverse("quizzes:practice-module", kwargs={"module_slug": module.slug}),
         )
     lesson = get_object_or_404(
-        Lesson.objects.published().select_related("module"),
+        Lesson.objects.published().select_related("module").defer(*LESSON_TEXT),
         module__slug=module_slug,
         slug=lesson_slug,
     )
