@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from course.sandbox import Scenario, ScenarioError
 
@@ -48,6 +50,80 @@ def _form_field(knob: Knob) -> forms.Field:
     field.error_messages["min_value"] = f"{knob.label} must be within {knob.range_text}."
     field.error_messages["max_value"] = f"{knob.label} must be within {knob.range_text}."
     return field
+
+
+def _attributes(attrs: Mapping[str, Any]) -> SafeString:
+    """Return HTML attributes in their given order (True: bare; False or None: left out)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
+            for key, value in attrs.items()
+            if value is not None and value is not False
+        ),
+    )
+
+
+def knob_html(field: forms.BoundField) -> SafeString:
+    """Return a knob's label, hint, errors and input, as `field.as_field_group` draws them.
+
+    Built in Python: Django's field group renders four templates per field (the group, the
+    label, the errors and the widget), most of the lab page's template time for a few inputs.
+    """
+    auto_id = field.auto_id
+    widget = field.field.widget
+    attrs = field.build_widget_attrs(widget.build_attrs(widget.attrs, {"id": auto_id}))
+    attrs.pop("id")
+    parts = [format_html('<label for="{}">{}:</label>', auto_id, field.label)]
+    if field.help_text:
+        parts.append(
+            format_html('<div class="helptext" id="{}_helptext">{}</div>', auto_id, field.help_text)
+        )
+    if field.errors:
+        parts.append(
+            format_html(
+                '<ul class="errorlist" id="{}_error">{}</ul>',
+                auto_id,
+                format_html_join("", "<li>{}</li>", ((error,) for error in field.errors)),
+            )
+        )
+    value = field.value()
+    name = field.html_name
+    if isinstance(widget, forms.CheckboxInput):
+        checked = " checked" if widget.check_test(value) else ""
+        control = format_html(
+            '<input type="checkbox" name="{}"{} id="{}"{}>',
+            name,
+            _attributes(attrs),
+            auto_id,
+            checked,
+        )
+    elif isinstance(widget, forms.Select):
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if str(key) == chosen else "", text)
+                for key, text in field.field.choices  # type: ignore[attr-defined]
+            ),
+        )
+        control = format_html(
+            '<select name="{}"{} id="{}">{}</select>', name, _attributes(attrs), auto_id, options
+        )
+    else:
+        shown = widget.format_value(value)
+        control = format_html(
+            '<input type="{}" name="{}"{}{} id="{}">',
+            widget.input_type,  # type: ignore[attr-defined]
+            name,
+            format_html(' value="{}"', shown) if shown is not None else "",
+            _attributes(attrs),
+            auto_id,
+        )
+    parts.append(control)
+    return SafeString("\n".join(parts))
 
 
 class ScenarioForm(forms.Form):
@@ -114,6 +190,10 @@ class ScenarioForm(forms.Form):
                 self.add_error(knob.key, str(error))
                 return
         self.add_error(None, str(error))
+
+    def knob_fields(self) -> list[tuple[bool, SafeString]]:
+        """Return each knob as (has errors, its markup) for the template: see `knob_html`."""
+        return [(bool(self[knob.key].errors), knob_html(self[knob.key])) for knob in self.knobs]
 
     def query(self, *, steps: list[Step] | None = None) -> str:
         """Return the query string that reproduces this form's state."""
