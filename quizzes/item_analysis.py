@@ -21,7 +21,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .grading import score_question
 from .snapshot import ChoiceSnapshot, QuestionSnapshot, Snapshot
@@ -86,16 +86,15 @@ def record_responses(
     return records
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
     """One question as one attempt asked and answered it."""
 
     question: str
     points: float
-    offered: tuple[str, ...]
-    correct: tuple[str, ...]
-    chosen: tuple[str, ...]
-    misconceptions: Mapping[str, str] = field(default_factory=dict)
+    offered: Sequence[str]
+    correct: Sequence[str]
+    chosen: Sequence[str]
+    misconceptions: Mapping[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -103,10 +102,10 @@ class Sitting:
     """A learner's attempt as the analysis sees it: the responses, in the order asked."""
 
     responses: tuple[Response, ...]
+    total: float = field(init=False)
 
-    @property
-    def total(self) -> float:
-        return sum(response.points for response in self.responses)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total", sum(response.points for response in self.responses))
 
     @property
     def fraction(self) -> float:
@@ -119,12 +118,12 @@ def sitting_from_records(records: Iterable[Mapping[str, Any]]) -> Sitting:
     return Sitting(
         tuple(
             Response(
-                question=str(record["q"]),
-                points=float(record["p"]),
-                offered=tuple(record["o"]),
-                correct=tuple(record["r"]),
-                chosen=tuple(record["c"]),
-                misconceptions=dict(record.get("m", {})),
+                str(record["q"]),
+                float(record["p"]),
+                record["o"],
+                record["r"],
+                record["c"],
+                record.get("m") or {},
             )
             for record in records
         )

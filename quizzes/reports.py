@@ -283,7 +283,7 @@ def first_attempts(quiz: Quiz) -> QuerySet[Attempt]:
         .order_by("started_at", "pk")
         .values("pk")[:1]
     )
-    return Attempt.objects.finished().filter(quiz=quiz, pk=Subquery(first))
+    return Attempt.objects.finished().filter(quiz=quiz, pk=Subquery(first)).order_by()
 
 
 def quiz_report(quiz: Quiz) -> QuizReport:
@@ -291,6 +291,7 @@ def quiz_report(quiz: Quiz) -> QuizReport:
     rows = list(
         Attempt.objects.finished()
         .filter(quiz=quiz)
+        .order_by()
         .values_list("user", "started_at", "finished_at", "score", "max_score", "passed")
     )
     percents = [
