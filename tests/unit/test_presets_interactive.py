@@ -152,7 +152,13 @@ def test_valid_knobs_and_challenge_pass(tmp_path):
         - {metric: cold_starts, max: 1, hint: Keep it warm.}
       solution: {idle: 600}
     """
-    assert preset_problems(tmp_path, body) == []
+    # As written, the environment expires between the two requests: two cold starts, so the
+    # challenge is not met until the learner raises the idle lifetime (the solution).
+    short_idle = SYNC.replace(
+        "  Source: {Type: sync}\n",
+        "  Source: {Type: sync}\n  Environment: {IdleLifetimeSeconds: 5}\n",
+    )
+    assert preset_problems(tmp_path, body, short_idle) == []
 
 
 @pytest.mark.parametrize(
@@ -194,7 +200,7 @@ def test_valid_knobs_and_challenge_pass(tmp_path):
         (
             "challenge:\n  checks:\n    - {metric: cold_start, max: 0}\n",
             SYNC,
-            "6: challenge checks[0]: unknown metric; known:",
+            "6: unknown metric `cold_start` in challenge checks[0] (did you mean `cold_starts`?)",
         ),
         (
             "challenge:\n  checks:\n    - {metric: cold_starts}\n",
