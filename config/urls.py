@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("course.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("studio/", include("course.studio.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -119,7 +119,7 @@ def test_the_course_app_imports_neither_the_lab_app_nor_quizzes():
         name
         for name in MODULES
         if within(name, "course") and not any(within(name, p) for p in PLAIN)
-        if not within(name, "course.lab")
+        if not within(name, "course.lab") and not within(name, "course.studio")
     ]
     lab_app = tuple(
         name
@@ -130,6 +130,13 @@ def test_the_course_app_imports_neither_the_lab_app_nor_quizzes():
     )
     assert "course.lab.models" in lab_app
     assert offenders(course_app, ("quizzes", *lab_app)) == []
+
+
+def test_nothing_imports_the_studio():
+    """The studio (course/studio/) sits on top: it uses course, the lab and quizzes."""
+    assert "course.studio.views" in MODULES
+    others = [name for name in MODULES if not within(name, "course.studio")]
+    assert offenders(others, ("course.studio",)) == []
 
 
 def test_the_lab_and_quizzes_apps_do_not_import_each_other():

@@ -22,7 +22,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from course.lab.models import ScenarioPreset
-from quizzes.models import Attempt
+from course.studio.services import preview_token
+from quizzes.models import Attempt, Question
 from quizzes.services import start_attempt, submit_attempt
 from tests.factories import make_instructor, make_lesson, make_user
 from tests.quizzes_factories import make_bank, make_exam, make_quiz
@@ -80,6 +81,15 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "quizzes:exam-review": OWNER_ONLY,
     "quizzes:attempt-receipt": OWNER_ONLY,
     "quizzes:attempt-certificate": OWNER_ONLY,
+    "studio:index": INSTRUCTORS,
+    "studio:lesson-new": INSTRUCTORS,
+    "studio:lesson-edit": INSTRUCTORS,
+    "studio:lesson-preview": POST_ONLY,
+    "studio:question-edit": INSTRUCTORS,
+    "studio:question-preview": POST_ONLY,
+    # A preview link: 404 for everyone but instructors (it does not exist for them).
+    "studio:preview-open": ("denied", "denied", "denied", "ok", "ok"),
+    "studio:preview-exit": POST_ONLY,
 }
 
 # POST endpoints that act on one learner's attempt: nobody else may post to them.
@@ -161,6 +171,12 @@ def world() -> World:
         "quizzes:quiz-accommodations": on_exam,
         "quizzes:exam-question": on_attempt | {"number": 1},
         "quizzes:exam-answer": on_attempt | {"number": 1},
+        "studio:lesson-new": on_module,
+        "studio:lesson-edit": on_module | {"lesson_slug": lesson.slug},
+        "studio:lesson-preview": on_module,
+        "studio:question-edit": on_module | {"key": Question.objects.earliest("pk").key},
+        "studio:question-preview": on_module | {"key": Question.objects.earliest("pk").key},
+        "studio:preview-open": {"token": preview_token(module.slug, lesson.slug)},
     }
     for name in EXPECTED:
         if "attempt-" in name or name.startswith("quizzes:exam-"):

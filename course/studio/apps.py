@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class StudioConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "course.studio"
+    label = "studio"
+    verbose_name = "Studio"

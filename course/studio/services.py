@@ -1,0 +1,358 @@
+"""The studio's reads and writes: a lesson or a question checked and rendered by the content
+pipeline exactly as `loadcourse` would, then stored; preview links.
+
+The editor sends the whole file text (a lesson's Markdown with its front matter, or one
+question's YAML); `check_lesson` and `check_question` return the rendered result and every
+problem with its line in that text, and `save_lesson` and `publish_question` write what the
+check produced, never anything else.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from course.content import Problem, QuestionSource, Rendered, render_markdown
+from course.content.analogies import Analogy, read_analogies
+from course.content.errors import ProblemLog
+from course.content.figures import Drawing, read_figures
+from course.content.item_writing import question_warnings, read_items
+from course.content.lessons import LessonDraft, finish_lesson, read_lesson
+from course.content.links import Link, ModuleTargets, anchors_in, check_links, lesson_url
+from course.content.questions import parse_question_file
+from course.lab.models import ScenarioPreset
+from course.models import ContentState, Lesson, Module
+from quizzes.models import Choice, Question, Quiz
+
+PREVIEW_SALT = "studio.preview"
+PREVIEW_MAX_AGE = 14 * 24 * 3600  # a shared preview link works for two weeks
+
+
+# ---------------------------------------------------------------------------------------------
+# Where a module's files are (drawings and analogies are read from there, not the database)
+
+
+def module_folder(module: Module) -> Path:
+    return Path(settings.COURSE_CONTENT_DIR) / module.source_path
+
+
+@functools.lru_cache(maxsize=8)
+def _assets(folder: str, stamp: float) -> tuple[dict[str, Drawing], dict[str, Analogy]]:
+    path = Path(folder)
+    log = ProblemLog()  # the load reported these files' problems already
+    figures = read_figures(path / "figures", rel=f"{path.name}/figures", log=log)
+    return figures, read_analogies(path, rel=path.name, log=log)
+
+
+def module_assets(module: Module) -> tuple[dict[str, Drawing], dict[str, Analogy]]:
+    """Return the module's drawings and declared analogies (cached until a file changes)."""
+    folder = module_folder(module)
+    stamps = [p.stat().st_mtime for p in (folder, folder / "figures") if p.exists()]
+    analogies = folder / "analogies.yaml"
+    if analogies.exists():
+        stamps.append(analogies.stat().st_mtime)
+    return _assets(str(folder), max(stamps, default=0.0))
+
+
+def _read_source(path: str) -> str:
+    file = Path(settings.COURSE_CONTENT_DIR) / path
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Lessons
+
+
+def lesson_markdown(lesson: Lesson) -> str:
+    """Return the lesson's file text: as saved in the studio, else as the file has it."""
+    return lesson.markdown or _read_source(lesson.source_path)
+
+
+def new_lesson_text(module: Module) -> str:
+    """Return the starting text of a new lesson: a draft after the module's last lesson."""
+    last = module.lessons.filter(is_active=True).order_by("-order").first()
+    order = (last.order + 1) if last else 1
+    return (
+        "---\n"
+        "slug: new-lesson\n"
+        "title: New lesson\n"
+        f"order: {order}\n"
+        "minutes: 5\n"
+        "objectives:\n"
+        "  - Say what the learner will be able to do\n"
+        "state: draft\n"
+        "---\n\n"
+        "## First heading\n\nWrite the lesson here.\n"
+    )
+
+
+@dataclass
+class LessonCheck:
+    """A lesson's text checked and rendered: `ok` when it may be saved."""
+
+    draft: LessonDraft | None
+    rendered: Rendered | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.draft is not None and self.rendered is not None
+
+
+def check_lesson(module: Module, text: str, *, lesson: Lesson | None) -> LessonCheck:
+    """Parse, validate and render a lesson's text as the loader would, in its module.
+
+    Besides the file's own checks (front matter, blocks, fences, analogies, figures), its links
+    are resolved against the module as it is in the database, and its slug and order must not
+    clash with another lesson of the module.
+    """
+    path = lesson.source_path if lesson and lesson.source_path else _new_path(module)
+    log = ProblemLog()
+    draft = read_lesson(text.encode("utf-8"), path=path, log=log)
+    if draft is None:
+        return LessonCheck(None, None, log.problems)
+    lessons = module.lessons.filter(is_active=True)
+    others = list(lessons.exclude(pk=lesson.pk) if lesson else lessons)
+    titles = {other.slug: other.title for other in others}
+    if draft.slug:
+        titles[draft.slug] = draft.title or draft.slug
+        if any(other.slug == draft.slug for other in others):
+            log.add(path, draft.slug_line, f"another lesson of the module has slug `{draft.slug}`")
+    if draft.order is not None:
+        clash = next((other for other in others if other.order == draft.order), None)
+        if clash:
+            log.add(path, draft.order_line, f"lesson `{clash.slug}` has order {draft.order}")
+    presets = dict(
+        ScenarioPreset.objects.filter(module=module, is_active=True).values_list("slug", "title")
+    )
+    figures, analogies = module_assets(module)
+    rendered = render_markdown(
+        draft.body,
+        module=module.slug,
+        lesson=draft.slug,
+        lessons=titles,
+        presets=presets,
+        path=path,
+        first_line=draft.body_first_line,
+        log=log,
+        figures=figures,
+        analogies=analogies,
+    )
+    targets = ModuleTargets(
+        module.slug,
+        intro_anchors=anchors_in(module.intro_html),
+        lessons={other.slug: anchors_in(other.html) for other in others},
+        presets=frozenset(presets),
+        quizzes=frozenset(
+            Quiz.objects.filter(module=module, is_active=True).values_list("slug", flat=True)
+        ),
+    )
+    if draft.slug:
+        targets.lessons[draft.slug] = anchors_in(rendered.html)
+        base = lesson_url(module.slug, draft.slug)
+        targets.links = [Link(url, path, line, base) for url, line in rendered.links]
+    check_links([targets], log, complete=False)
+    return LessonCheck(draft if draft.valid else None, rendered, log.problems)
+
+
+def _new_path(module: Module) -> str:
+    return f"{module.source_path}/lessons/new-lesson.md"
+
+
+def save_lesson(
+    module: Module, text: str, check: LessonCheck, *, lesson: Lesson | None, state: str
+) -> Lesson:
+    """Store a checked lesson (text and rendered HTML) in the given state; return it."""
+    assert check.ok
+    assert check.draft
+    assert check.rendered
+    source = finish_lesson(check.draft, check.rendered)
+    text = _with_state(text, state)
+    if lesson is None:
+        lesson = Lesson(module=module)
+        lesson.source_path = f"{module.source_path}/lessons/{source.order:02d}-{source.slug}.md"
+    lesson.slug = source.slug
+    lesson.title = source.title
+    lesson.order = source.order
+    lesson.minutes = source.minutes
+    lesson.summary = source.summary
+    lesson.objectives = list(source.objectives)
+    lesson.html = source.html
+    lesson.toc = [{"level": e.level, "anchor": e.anchor, "title": e.title} for e in source.toc]
+    lesson.plain_text = source.plain_text
+    lesson.markdown = text
+    lesson.state = state
+    lesson.is_active = True
+    lesson.edited_at = timezone.now()
+    lesson.save()
+    return lesson
+
+
+def _with_state(text: str, state: str) -> str:
+    """Return the lesson text with `state:` in its front matter saying `state`.
+
+    A published lesson's front matter leaves `state` out (published is the default).
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in {"---", "..."}), None)
+    if end is None:
+        return text
+    head = [line for line in lines[1:end] if not line.startswith("state:")]
+    if state == ContentState.DRAFT:
+        head.append("state: draft")
+    return "\n".join(["---", *head, *lines[end:]])
+
+
+# ---------------------------------------------------------------------------------------------
+# Questions
+
+
+def question_yaml(question: Question) -> str:
+    """Return one question as YAML: as published in the studio, else from its bank file."""
+    if question.source_yaml:
+        return question.source_yaml
+    path, _, line = question.source_path.rpartition(":")
+    text = _read_source(path)
+    data = yaml.safe_load(text) if text else None
+    if not isinstance(data, dict):
+        return ""
+    for item in data.get("questions") or []:
+        if isinstance(item, dict) and item.get("id") == question.key:
+            item = {"id": item["id"], **item}
+            item.setdefault(
+                "lesson", data.get("lesson") or (question.lesson and question.lesson.slug)
+            )
+            return dump_yaml(item)
+    return ""
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=96,
+        default_flow_style=False,
+    )
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+@dataclass
+class QuestionCheck:
+    """One question's YAML checked: the parsed question, problems and item-writing warnings."""
+
+    question: QuestionSource | None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.question is not None
+
+
+def check_question(question: Question, text: str) -> QuestionCheck:
+    """Parse one question's YAML as its bank file would be; lines are those of `text`."""
+    path = question.source_path.rpartition(":")[0] or f"{question.module.source_path}/questions"
+    # The bank format is a list under `questions:`; indent the text into it and map lines back.
+    indented = "\n".join(
+        ("- " if i == 0 else "  ") + line for i, line in enumerate(text.split("\n"))
+    )
+    bank = "questions:\n" + indented + "\n"
+    log = ProblemLog()
+    lessons = dict(question.module.lessons.filter(is_active=True).values_list("slug", "title"))
+    presets = set(
+        ScenarioPreset.objects.filter(module=question.module, is_active=True).values_list(
+            "slug", flat=True
+        )
+    )
+    parsed = parse_question_file(bank, path=path, log=log, lessons=lessons, presets=presets)
+    problems = [_shift(problem) for problem in log.problems]
+    if not problems and parsed and parsed[0].id != question.key:
+        problems.append(
+            Problem(path, 1, f"the id must stay `{question.key}` (it names the question)")
+        )
+    warnings = [_shift(w) for item in read_items(bank, path=path) for w in question_warnings(item)]
+    return QuestionCheck(parsed[0] if parsed else None, problems, warnings)
+
+
+def _shift(problem: Problem) -> Problem:
+    line = problem.line - 1 if problem.line and problem.line > 1 else problem.line
+    return Problem(problem.path, line, problem.message)
+
+
+@transaction.atomic
+def publish_question(question: Question, text: str, check: QuestionCheck) -> Question:
+    """Store a checked question as its next version; attempts keep the snapshot they asked."""
+    assert check.ok
+    assert check.question
+    item = check.question
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    question.lesson = question.module.lessons.filter(slug=item.lesson).first()
+    question.kind = item.kind
+    question.pick = item.pick
+    question.stem_html = item.stem_html
+    question.explanation_html = item.explanation_html
+    question.scenario_slug = item.scenario or ""
+    question.source_yaml = text
+    question.version += 1
+    question.edited_at = timezone.now()
+    question.save()
+    question.choices.all().delete()
+    Choice.objects.bulk_create(
+        Choice(
+            question=question,
+            key=choice.key,
+            text_html=choice.text_html,
+            is_correct=choice.correct,
+            explanation_html=choice.explanation_html,
+            misconception=choice.misconception,
+            locked=choice.locked,
+            order=position,
+        )
+        for position, choice in enumerate(item.choices)
+    )
+    return question
+
+
+# ---------------------------------------------------------------------------------------------
+# Preview links
+
+
+def preview_token(module_slug: str, lesson_slug: str | None = None) -> str:
+    return signing.dumps({"m": module_slug, "l": lesson_slug or ""}, salt=PREVIEW_SALT)
+
+
+def read_preview_token(token: str) -> tuple[str, str] | None:
+    """Return the (module, lesson) a preview link shows, or None if it is forged or too old."""
+    try:
+        data = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return str(data.get("m", "")), str(data.get("l", ""))

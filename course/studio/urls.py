@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "studio"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("preview/exit/", views.preview_exit, name="preview-exit"),
+    path("preview/<str:token>/", views.preview_open, name="preview-open"),
+    path("<slug:module_slug>/new-lesson/", views.lesson_new, name="lesson-new"),
+    path("<slug:module_slug>/lesson-preview/", views.lesson_preview, name="lesson-preview"),
+    path("<slug:module_slug>/lessons/<slug:lesson_slug>/", views.lesson_edit, name="lesson-edit"),
+    path("<slug:module_slug>/questions/<slug:key>/", views.question_edit, name="question-edit"),
+    path(
+        "<slug:module_slug>/questions/<slug:key>/preview/",
+        views.question_preview,
+        name="question-preview",
+    ),
+]

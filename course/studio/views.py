@@ -1,0 +1,215 @@
+"""The studio: instructors edit lessons and questions in the browser, with a live preview
+rendered by the content pipeline, and open shareable previews of drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from course.models import ContentState, Lesson, Module
+from course.types import AuthenticatedHttpRequest
+from quizzes.models import Question
+
+from . import services
+from .forms import LessonTextForm, QuestionTextForm
+from .middleware import PREVIEW_COOKIE, PREVIEW_COOKIE_SALT
+
+P = ParamSpec("P")
+View = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
+
+
+def instructor_required(view: View[P]) -> View[P]:
+    """Sign-in first, then 403 for anyone who is not an instructor."""
+
+    @wraps(view)
+    def wrapped(
+        request: AuthenticatedHttpRequest, *args: P.args, **kwargs: P.kwargs
+    ) -> HttpResponse:
+        if not request.user.is_instructor:
+            raise PermissionDenied("Only instructors can use the studio.")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)  # type: ignore[return-value]
+
+
+def _module(module_slug: str) -> Module:
+    """Any module still in the files, draft or published (the studio shows both)."""
+    return get_object_or_404(Module.objects.filter(is_published=True), slug=module_slug)
+
+
+@require_safe
+@instructor_required
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    modules = list(Module.objects.filter(is_published=True).order_by("order"))
+    lessons = Lesson.objects.filter(module__in=modules, is_active=True).order_by("order")
+    questions = (
+        Question.objects.filter(module__in=modules, is_active=True)
+        .select_related("lesson")
+        .order_by("lesson__order", "order")
+        .only("pk", "key", "module_id", "version", "edited_at", "lesson__title", "lesson__order")
+    )
+    for module in modules:
+        module.studio_lessons = [x for x in lessons if x.module_id == module.pk]  # type: ignore[attr-defined]
+        module.studio_questions = [x for x in questions if x.module_id == module.pk]  # type: ignore[attr-defined]
+        module.preview_url = _preview_url(module.slug)  # type: ignore[attr-defined]
+    return render(request, "studio/index.html", {"modules": modules})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@instructor_required
+def lesson_new(request: AuthenticatedHttpRequest, module_slug: str) -> HttpResponse:
+    module = _module(module_slug)
+    return _lesson_page(request, module, None, services.new_lesson_text(module))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@instructor_required
+def lesson_edit(
+    request: AuthenticatedHttpRequest, module_slug: str, lesson_slug: str
+) -> HttpResponse:
+    module = _module(module_slug)
+    lesson = get_object_or_404(module.lessons.filter(is_active=True), slug=lesson_slug)
+    return _lesson_page(request, module, lesson, services.lesson_markdown(lesson))
+
+
+def _lesson_page(
+    request: AuthenticatedHttpRequest, module: Module, lesson: Lesson | None, initial: str
+) -> HttpResponse:
+    form = LessonTextForm(request.POST or None, initial={"text": initial})
+    check = None
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        check = services.check_lesson(module, text, lesson=lesson)
+        if check.ok:
+            current = lesson.state if lesson else ContentState.DRAFT
+            state = form.state_for(current)
+            saved = services.save_lesson(module, text, check, lesson=lesson, state=state)
+            verb = "published" if state == ContentState.PUBLISHED else "saved as a draft"
+            messages.success(request, f"“{saved.title}” {verb}.")
+            return redirect("studio:lesson-edit", module_slug=module.slug, lesson_slug=saved.slug)
+    else:
+        check = services.check_lesson(module, initial, lesson=lesson)
+    return render(
+        request,
+        "studio/lesson_form.html",
+        {
+            "module": module,
+            "lesson": lesson,
+            "form": form,
+            "check": check,
+            "preview_url": _preview_url(module.slug, lesson.slug) if lesson else "",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@instructor_required
+def lesson_preview(request: AuthenticatedHttpRequest, module_slug: str) -> HttpResponse:
+    """The live preview (htmx): the text rendered and checked, nothing stored."""
+    module = _module(module_slug)
+    lesson = None
+    if request.POST.get("lesson", "").isdigit():
+        lesson = module.lessons.filter(pk=int(request.POST["lesson"])).first()
+    form = LessonTextForm(request.POST)
+    text = form.data.get("text", "")[:200_000]
+    check = services.check_lesson(module, str(text), lesson=lesson)
+    return render(request, "studio/lesson_form.html#preview", {"check": check, "module": module})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@instructor_required
+def question_edit(request: AuthenticatedHttpRequest, module_slug: str, key: str) -> HttpResponse:
+    module = _module(module_slug)
+    question = get_object_or_404(
+        Question.objects.select_related("module", "lesson").filter(module=module), key=key
+    )
+    form = QuestionTextForm(
+        request.POST or None, initial={"text": services.question_yaml(question)}
+    )
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        check = services.check_question(question, text)
+        if check.ok:
+            saved = services.publish_question(question, text, check)
+            messages.success(
+                request,
+                f"Question {saved.key} published as version {saved.version}. Attempts already "
+                "made keep the version they asked.",
+            )
+            return redirect("studio:question-edit", module_slug=module.slug, key=key)
+    else:
+        check = services.check_question(question, form.initial["text"])
+    return render(
+        request,
+        "studio/question_form.html",
+        {"module": module, "question": question, "form": form, "check": check},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@instructor_required
+def question_preview(request: AuthenticatedHttpRequest, module_slug: str, key: str) -> HttpResponse:
+    module = _module(module_slug)
+    question = get_object_or_404(
+        Question.objects.select_related("module", "lesson").filter(module=module), key=key
+    )
+    text = str(request.POST.get("text", ""))[:200_000]
+    check = services.check_question(question, text)
+    return render(
+        request, "studio/question_form.html#preview", {"check": check, "question": question}
+    )
+
+
+def _preview_url(module_slug: str, lesson_slug: str | None = None) -> str:
+    token = services.preview_token(module_slug, lesson_slug)
+    return reverse("studio:preview-open", kwargs={"token": token})
+
+
+@require_safe
+def preview_open(request: HttpRequest, token: str) -> HttpResponse:
+    """A shareable preview link: an instructor sees the drafts as a learner will; others 404."""
+    user = request.user
+    target = services.read_preview_token(token)
+    if target is None or not user.is_authenticated or not getattr(user, "is_instructor", False):
+        raise Http404("No such page.")
+    module_slug, lesson_slug = target
+    if lesson_slug:
+        url = reverse(
+            "course:lesson-detail", kwargs={"module_slug": module_slug, "lesson_slug": lesson_slug}
+        )
+    else:
+        url = reverse("course:module-detail", kwargs={"module_slug": module_slug})
+    response = redirect(url)
+    response.set_signed_cookie(
+        PREVIEW_COOKIE,
+        str(user.pk),
+        salt=PREVIEW_COOKIE_SALT,
+        max_age=8 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+@require_POST
+def preview_exit(request: HttpRequest) -> HttpResponse:
+    """Leave preview mode (anyone may drop the cookie)."""
+    back = str(request.POST.get("next", ""))
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "/"
+    response = redirect(back or "/")
+    response.delete_cookie(PREVIEW_COOKIE, samesite="Lax")
+    return response
