@@ -359,7 +359,7 @@ class Bin:
 
 # The chart's viewBox: a plot area of PLOT_WIDTH × PLOT_HEIGHT at (LEFT, TOP).
 CHART_WIDTH, CHART_HEIGHT = 640, 240
-LEFT, TOP, PLOT_WIDTH, PLOT_HEIGHT = 40, 20, 580, 180
+LEFT, TOP, PLOT_WIDTH, PLOT_HEIGHT = 40, 36, 580, 164
 
 
 def histogram(percents: Iterable[float], *, bins: int = 10) -> list[Bin]:
