@@ -1,0 +1,152 @@
+"""An instructor drafts a lesson in the studio, previews it, publishes it, and a learner reads it;
+then the instructor edits a question and a learner's old review is unchanged."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from quizzes.models import Attempt
+from quizzes.services import save_answers, start_attempt, submit_attempt
+from tests.factories import PASSWORD, make_instructor, make_user
+from tests.quizzes_factories import make_bank, make_exam
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Set STUDIO_SCREENSHOTS=DIR to keep pictures of each step (light and dark, desktop and 375 px).
+SHOTS = os.environ.get("STUDIO_SCREENSHOTS")
+
+LESSON = """---
+slug: timing-a-cold-start
+title: Timing a cold start
+order: 90
+minutes: 6
+objectives:
+  - Measure the INIT phase
+---
+
+## Measure it
+
+Wrap the handler and log the time:
+
+```python
+import time
+
+STARTED = time.time()
+
+def handler(event, context):
+    return {"since_init": time.time() - STARTED}
+```
+"""
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(base + reverse("login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
+
+
+def shoot(page: Page, name: str) -> None:
+    if not SHOTS:
+        return
+    folder = Path(SHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(folder / f"{name}-{scheme}-{width}.png"), full_page=True)
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def main_text(page: Page) -> str:
+    return page.locator("main").inner_text()
+
+
+def test_draft_preview_publish_read_then_edit_a_question(
+    page: Page, browser: Browser, live_server: LiveServer
+) -> None:
+    base = live_server.url
+    module, (lesson,), (question,) = make_bank(questions=1)
+    exam = make_exam(module, pass_mark=0, title="Module exam")
+    learner = make_user()
+    now = timezone.now()
+    attempt = start_attempt(quiz=exam, user=learner, now=now)
+    save_answers(attempt_id=attempt.pk, answers={question.key: ["a"]}, versions={}, now=now)
+    attempt = submit_attempt(attempt_id=attempt.pk, now=now)
+    attempt = Attempt.objects.select_related("quiz__module").get(pk=attempt.pk)
+
+    reader = browser.new_context().new_page()
+    log_in(reader, base, learner.username)
+    reader.goto(base + attempt.result_url())
+    review_before = main_text(reader)
+    assert "Stem of question" in review_before
+
+    # The instructor drafts a lesson; the preview follows the typing.
+    log_in(page, base, make_instructor().username)
+    page.goto(base + reverse("studio:index"))
+    page.get_by_role("link", name="New lesson").click()
+    page.wait_for_load_state("load")  # htmx listens once the page is loaded
+    editor = page.get_by_label("Lesson file (front matter and Markdown)")
+    editor.fill(LESSON)
+    preview = page.locator("#studio-preview")
+    expect(preview.get_by_role("heading", name="Measure it")).to_be_visible()
+    expect(preview.locator(".highlight")).to_contain_text("since_init")
+    shoot(page, "studio-lesson-new")
+    editor.fill(LESSON.replace("minutes: 6\n", "minutes: nine\n"))
+    expect(preview.locator(".studio-problems")).to_contain_text("line 5")
+    shoot(page, "studio-lesson-problem")
+    editor.fill(LESSON)
+    expect(preview.locator(".studio-problems")).to_have_count(0)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("saved as a draft")).to_be_visible()
+    lesson_url = f"/modules/{module.slug}/timing-a-cold-start/"
+
+    # Learners cannot see the draft; the instructor previews it as a learner will.
+    reader.goto(base + lesson_url)
+    expect(reader.get_by_role("heading", name="Timing a cold start")).to_have_count(0)
+    page.get_by_role("link", name="Preview as a learner").click()
+    expect(page).to_have_url(re.compile(re.escape(lesson_url) + "$"))
+    expect(page.get_by_role("status").filter(has_text="Preview")).to_be_visible()
+    expect(page.get_by_role("heading", name="Timing a cold start", level=1)).to_be_visible()
+    expect(page.locator("article .highlight")).to_contain_text("since_init")
+    shoot(page, "studio-preview-as-learner")
+    page.get_by_role("button", name="Leave preview").click()
+
+    # Published: the learner reads it.
+    page.goto(base + reverse("studio:lesson-edit", args=[module.slug, "timing-a-cold-start"]))
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("“Timing a cold start” published.")).to_be_visible()
+    reader.goto(base + lesson_url)
+    expect(reader.get_by_role("heading", name="Timing a cold start", level=1)).to_be_visible()
+    expect(reader.locator("article .highlight")).to_contain_text("since_init")
+
+    # The instructor edits the question: a new version; the old review does not change.
+    page.goto(base + reverse("studio:question-edit", args=[module.slug, question.key]))
+    page.wait_for_load_state("load")
+    editor = page.get_by_label("Question (YAML)")
+    editor.fill(
+        f"id: {question.key}\nkind: single\nlesson: {lesson.slug}\n"
+        "stem: What is the longest timeout a function may have?\n"
+        "choices:\n"
+        "  - text: 900 seconds\n    correct: true\n    explanation: Fifteen minutes is the cap.\n"
+        "  - text: 300 seconds\n    explanation: The limit before October 2018.\n"
+        "  - text: 3600 seconds\n    explanation: Long jobs belong in Step Functions.\n"
+    )
+    expect(page.locator("#studio-preview")).to_contain_text("The limit before October 2018.")
+    shoot(page, "studio-question")
+    page.get_by_role("button", name="Publish version 2").click()
+    expect(page.get_by_text("published as version 2")).to_be_visible()
+    reader.goto(base + attempt.result_url())
+    assert main_text(reader) == review_before
+    expect(reader.get_by_text("longest timeout")).to_have_count(0)
