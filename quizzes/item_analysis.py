@@ -21,6 +21,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, NamedTuple
 
 from .grading import score_question
@@ -52,42 +53,40 @@ def choice_id(question: QuestionSnapshot, choice: ChoiceSnapshot) -> str:
     return str(sources.get(choice["key"], choice["key"]))
 
 
-def record_responses(
-    snapshot: Snapshot, answers: Mapping[str, Sequence[str]]
-) -> list[dict[str, Any]]:
+def record_responses(snapshot: Snapshot, answers: Mapping[str, Sequence[str]]) -> list[list[Any]]:
     """Return each question as asked and answered, compactly, as JSON-ready dicts.
 
-    `q` question key, `p` points, `o` choices offered, `r` correct choices, `c` choices picked,
-    `m` the misconception of each picked choice that has one.
+    Each question is a list, in the order of `Response`'s fields: the question key, the points,
+    the choices offered, the correct ones, the picked ones, and the misconception of each picked
+    choice that has one. Lists rather than objects: reports decode thousands of them.
     """
-    records = []
+    records: list[list[Any]] = []
     for question in snapshot["questions"]:
         ids = {choice["key"]: choice_id(question, choice) for choice in question["choices"]}
         chosen = [key for key in answers.get(question["key"], ()) if key in ids]
-        record: dict[str, Any] = {
-            "q": question["key"],
-            "p": score_question(
-                question,
-                answers.get(question["key"], ()),
-                partial_credit=snapshot["partial_credit"],
-            ),
-            "o": list(ids.values()),
-            "r": [ids[choice["key"]] for choice in question["choices"] if choice["correct"]],
-            "c": [ids[key] for key in chosen],
-        }
+        points = score_question(
+            question, answers.get(question["key"], ()), partial_credit=snapshot["partial_credit"]
+        )
         misconceptions = {
             ids[choice["key"]]: choice["misconception"]
             for choice in question["choices"]
             if choice["key"] in chosen and choice["misconception"]
         }
-        if misconceptions:
-            record["m"] = misconceptions
-        records.append(record)
+        records.append(
+            [
+                question["key"],
+                points,
+                list(ids.values()),
+                [ids[choice["key"]] for choice in question["choices"] if choice["correct"]],
+                [ids[key] for key in chosen],
+                misconceptions,
+            ]
+        )
     return records
 
 
 class Response(NamedTuple):
-    """One question as one attempt asked and answered it."""
+    """One question as one attempt asked and answered it (a stored record has the same order)."""
 
     question: str
     points: float
@@ -97,15 +96,19 @@ class Response(NamedTuple):
     misconceptions: Mapping[str, str] = {}
 
 
+# Positions in a response (a `Response`, or a stored record used as it is).
+QUESTION, POINTS, OFFERED, CORRECT, CHOSEN, MISCONCEPTIONS = range(6)
+
+
 @dataclass(frozen=True)
 class Sitting:
     """A learner's attempt as the analysis sees it: the responses, in the order asked."""
 
-    responses: tuple[Response, ...]
+    responses: tuple[Sequence[Any], ...]
     total: float = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "total", sum(response.points for response in self.responses))
+        object.__setattr__(self, "total", sum(response[POINTS] for response in self.responses))
 
     @property
     def fraction(self) -> float:
@@ -113,18 +116,23 @@ class Sitting:
         return self.total / len(self.responses) if self.responses else 0.0
 
 
-def sitting_from_records(records: Iterable[Mapping[str, Any]]) -> Sitting:
-    """Return a sitting from the records `record_responses` made."""
+def sitting_from_records(records: Iterable[Sequence[Any] | Mapping[str, Any]]) -> Sitting:
+    """Return a sitting from the records `record_responses` made (stored lists used as they are).
+
+    Records first stored as dicts (`q`, `p`, `o`, `r`, `c`, `m`) are read too.
+    """
     return Sitting(
         tuple(
-            Response(
-                str(record["q"]),
+            (
+                record["q"],
                 float(record["p"]),
                 record["o"],
                 record["r"],
                 record["c"],
                 record.get("m") or {},
             )
+            if isinstance(record, Mapping)
+            else record
             for record in records
         )
     )
@@ -192,10 +200,10 @@ def cronbach_alpha(sittings: Sequence[Sitting]) -> float | None:
     points: dict[str, list[float]] = {}
     for sitting in used:
         for response in sitting.responses:
-            points.setdefault(response.question, []).append(response.points)
+            points.setdefault(response[QUESTION], []).append(response[POINTS])
     variance = {key: population_variance(values) for key, values in points.items()}
     item_sum = sum(
-        sum(variance[response.question] for response in sitting.responses) for sitting in used
+        sum(variance[response[QUESTION]] for response in sitting.responses) for sitting in used
     ) / len(used)
     total_variance = population_variance([sitting.total for sitting in used])
     if total_variance <= 1e-12:
@@ -236,26 +244,28 @@ def group_size(n: int) -> int:
     return max(1, round(STRONG_FRACTION * n)) if n else 0
 
 
-def _item(key: str, pairs: list[tuple[Sitting, Response]], *, min_responses: int) -> ItemStats:
+def _item(key: str, pairs: list[tuple[Sitting, Sequence[Any]]], *, min_responses: int) -> ItemStats:
     n = len(pairs)
-    item_points = [response.points for _, response in pairs]
+    item_points = [response[POINTS] for _, response in pairs]
     rests = [
-        (sitting.total - response.points) / (len(sitting.responses) - 1)
+        (sitting.total - response[POINTS]) / (len(sitting.responses) - 1)
         for sitting, response in pairs
     ]
     discrimination = corrected_point_biserial(item_points, rests)
     ranked = sorted(pairs, key=lambda pair: -pair[0].fraction)
     size = group_size(n)
     strong, weak = ranked[:size], ranked[n - size :]
-    offered: dict[str, bool] = {}
-    for _, response in pairs:
-        for choice in response.offered:
-            offered.setdefault(choice, False)
-        for choice in response.correct:
-            offered[choice] = True
-    picks = Counter(choice for _, response in pairs for choice in response.chosen)
-    strong_picks = Counter(choice for _, response in strong for choice in response.chosen)
-    weak_picks = Counter(choice for _, response in weak for choice in response.chosen)
+    # Offered and correct choices, in the order first met (C-level passes over the lists).
+    correct_ids = set(chain.from_iterable(response[CORRECT] for _, response in pairs))
+    offered = {
+        choice: choice in correct_ids
+        for choice in dict.fromkeys(chain.from_iterable(response[OFFERED] for _, response in pairs))
+    }
+    for choice in correct_ids - offered.keys():
+        offered[choice] = True
+    picks = Counter(chain.from_iterable(response[CHOSEN] for _, response in pairs))
+    strong_picks = Counter(chain.from_iterable(response[CHOSEN] for _, response in strong))
+    weak_picks = Counter(chain.from_iterable(response[CHOSEN] for _, response in weak))
     choices = tuple(
         ChoiceCount(
             choice=choice,
@@ -293,12 +303,12 @@ def analyse(sittings: Sequence[Sitting], *, min_responses: int = MIN_RESPONSES) 
     A question is analysed over the attempts that asked it; an attempt of one question has no
     rest score and is left out.
     """
-    asked: dict[str, list[tuple[Sitting, Response]]] = {}
+    asked: dict[str, list[tuple[Sitting, Sequence[Any]]]] = {}
     for sitting in sittings:
         if len(sitting.responses) < 2:
             continue
         for response in sitting.responses:
-            asked.setdefault(response.question, []).append((sitting, response))
+            asked.setdefault(response[QUESTION], []).append((sitting, response))
     return [_item(key, pairs, min_responses=min_responses) for key, pairs in asked.items()]
 
 
@@ -315,9 +325,9 @@ def misconception_counts(sittings: Iterable[Sitting]) -> list[MisconceptionCount
     questions: dict[str, dict[str, None]] = {}
     for sitting in sittings:
         for response in sitting.responses:
-            for misconception in response.misconceptions.values():
+            for misconception in response[MISCONCEPTIONS].values():
                 picks[misconception] += 1
-                questions.setdefault(misconception, {})[response.question] = None
+                questions.setdefault(misconception, {})[response[QUESTION]] = None
     return [
         MisconceptionCount(misconception=name, picks=count, questions=tuple(questions[name]))
         for name, count in sorted(picks.items(), key=lambda item: (-item[1], item[0]))

@@ -279,23 +279,22 @@ def _snapshot() -> Snapshot:
 def test_responses_record_choices_by_key_and_variants_by_source():
     records = record_responses(_snapshot(), {"plain": ["b"], "variant": ["x"]})
     assert records == [
-        {
-            "q": "plain",
-            "p": 0.0,
-            "o": ["c", "a", "b"],
-            "r": ["a"],
-            "c": ["b"],
-            "m": {"b": "thinks b"},
-        },
-        {"q": "variant", "p": 1.0, "o": ["off by one", "answer"], "r": ["answer"], "c": ["answer"]},
+        ["plain", 0.0, ["c", "a", "b"], ["a"], ["b"], {"b": "thinks b"}],
+        ["variant", 1.0, ["off by one", "answer"], ["answer"], ["answer"], {}],
     ]
     back = sitting_from_records(records)
     assert back.total == 1
     assert back.fraction == 0.5
-    assert back.responses[0].misconceptions == {"b": "thinks b"}
+    assert Response(*back.responses[0]).misconceptions == {"b": "thinks b"}
     assert Sitting(()).fraction == 0
+
+
+def test_records_first_stored_as_dicts_are_read_too():
+    legacy = [{"q": "plain", "p": 1, "o": ["a", "b"], "r": ["a"], "c": ["a"]}]
+    back = sitting_from_records(legacy)
+    assert Response(*back.responses[0]) == Response("plain", 1.0, ["a", "b"], ["a"], ["a"], {})
 
 
 def test_unanswered_questions_record_no_choice_and_no_points():
     records = record_responses(_snapshot(), {})
-    assert [(r["p"], r["c"]) for r in records] == [(0.0, []), (0.0, [])]
+    assert [(r[1], r[4]) for r in records] == [(0.0, []), (0.0, [])]
