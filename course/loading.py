@@ -18,11 +18,49 @@ from course.content import ContentError, ModuleSource, parse_course
 
 from .models import Lesson, Module
 
-__all__ = ["ContentError", "LoadSummary", "RetireRefused", "load_course", "module_loaded"]
+__all__ = [
+    "BrowserEditsRefused",
+    "ContentError",
+    "LoadSummary",
+    "RetireRefused",
+    "browser_edits_requested",
+    "load_course",
+    "module_loaded",
+]
 
 # Sent inside the load's transaction after a module and its lessons are written, with
 # `module` (Module), `source` (ModuleSource), `lessons` ({slug: Lesson}) and `summary`.
 module_loaded = Signal()
+
+# Sent before a load writes anything: each receiver returns a list naming the items edited in
+# the browser since the last load (the studio names questions); lessons are checked here.
+browser_edits_requested = Signal()
+
+
+class BrowserEditsRefused(Exception):
+    """A load would overwrite items edited in the browser since the last load, without `force`."""
+
+    def __init__(self, items: list[str]) -> None:
+        self.items = items
+        many = len(items) != 1
+        super().__init__(
+            f"{len(items)} item{'s' if many else ''} {'were' if many else 'was'}"
+            f" edited in the browser since the last load: {', '.join(items)}. Loading the files "
+            "would overwrite them. Nothing was written. Write them to files first "
+            "(manage.py exportcourse DIR, then copy what you keep), or run again with --force "
+            "to let the files win."
+        )
+
+
+def browser_edits() -> list[str]:
+    """Return the items edited in the browser since the last load, by name."""
+    lessons = Lesson.objects.filter(edited_at__isnull=False).order_by("module__slug", "order")
+    found = [
+        f"lesson {module}/{slug}" for module, slug in lessons.values_list("module__slug", "slug")
+    ]
+    for _, names in browser_edits_requested.send(sender=Module):
+        found += names
+    return found
 
 
 class RetireRefused(Exception):
@@ -63,11 +101,15 @@ class LoadSummary:
         return text
 
 
-def load_course(root: Path, *, check_only: bool = False, prune: bool = False) -> LoadSummary:
+def load_course(
+    root: Path, *, check_only: bool = False, prune: bool = False, force: bool = False
+) -> LoadSummary:
     """Validate every file under `root`, then upsert it all; raise ContentError on any problem.
 
     A published module with no folder under `root` is retired only with `prune`; without it
-    the load raises `RetireRefused` naming those modules, before writing anything.
+    the load raises `RetireRefused` naming those modules, before writing anything. Items
+    edited in the browser since the last load are overwritten only with `force`; without it the
+    load raises `BrowserEditsRefused` naming them, before writing anything.
     """
     course = parse_course(root)
     summary = LoadSummary(checked_only=check_only)
@@ -88,6 +130,9 @@ def load_course(root: Path, *, check_only: bool = False, prune: bool = False) ->
         ]
         if doomed and not prune:
             raise RetireRefused(root, doomed)
+        edited = browser_edits()
+        if edited and not force:
+            raise BrowserEditsRefused(edited)
         for source in course.modules:
             _load_module(source, summary)
         for module in retiring:

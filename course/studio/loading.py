@@ -1,0 +1,26 @@
+"""The studio's part of `loadcourse`: name the questions edited in the browser before a load,
+and mark them as matching the files again after it (see `course.loading`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from course.loading import browser_edits_requested, module_loaded
+from course.models import Module
+from quizzes.models import Question
+
+
+@receiver(browser_edits_requested, dispatch_uid="studio.edited_questions")
+def edited_questions(**kwargs: Any) -> list[str]:
+    rows = Question.objects.filter(edited_at__isnull=False).order_by("module__slug", "key")
+    return [f"question {module}/{key}" for module, key in rows.values_list("module__slug", "key")]
+
+
+@receiver(module_loaded, dispatch_uid="studio.questions_from_files")
+def questions_from_files(*, module: Module, **kwargs: Any) -> None:
+    """After a load the files are the source again (the version number carries on)."""
+    Question.objects.filter(module=module, edited_at__isnull=False).update(
+        edited_at=None, source_yaml=""
+    )
