@@ -6,3 +6,6 @@ class StudioConfig(AppConfig):
     name = "course.studio"
     label = "studio"
     verbose_name = "Studio"
+
+    def ready(self) -> None:
+        from . import loading  # noqa: F401  (names browser edits before a load)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from course.content.item_writing import ItemReport, check_course
-from course.loading import ContentError, RetireRefused, load_course
+from course.loading import BrowserEditsRefused, ContentError, RetireRefused, load_course
 
 
 class Command(BaseCommand):
@@ -29,9 +29,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Retire published modules that have no folder here (refused without it).",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Overwrite items edited in the browser since the last load (refused without it).",
+        )
 
     def handle(
-        self, *args: object, path: Path | None, check: bool, prune: bool, **options: object
+        self,
+        *args: object,
+        path: Path | None,
+        check: bool,
+        prune: bool,
+        force: bool = False,
+        **options: object,
     ) -> None:
         path = path or Path(settings.COURSE_CONTENT_DIR)
         if not path.is_dir():
@@ -47,8 +58,12 @@ class Command(BaseCommand):
                 except ContentError as error:
                     raise ContentError(error.problems + bank_errors) from error
                 raise ContentError(bank_errors)
-            summary = load_course(path, check_only=check, prune=prune)
-        except (ContentError, RetireRefused) as error:  # the message names file and line
+            summary = load_course(path, check_only=check, prune=prune, force=force)
+        except (
+            ContentError,
+            RetireRefused,
+            BrowserEditsRefused,
+        ) as error:  # the message names file and line
             raise CommandError(str(error)) from error
         self._report_item_writing(banks)
         prefix = "Content is valid. " if check else ""

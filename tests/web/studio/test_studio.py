@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -299,3 +301,40 @@ def test_the_real_questions_open_in_the_editor_without_problems(course_content):
     assert page.status_code == 200
     assert f"id: {question.key}" in text
     assert "studio-problems" not in text
+
+
+# --- loadcourse and browser edits ----------------------------------------------------------
+
+
+def test_loadcourse_refuses_to_overwrite_browser_edits_unless_forced(course_content):
+    from django.core.management import CommandError, call_command
+
+    from tests.helpers.course import CONTENT_DIR
+
+    lesson = Lesson.objects.select_related("module").earliest("order")
+    question = Question.objects.select_related("module", "lesson").earliest("pk")
+    client = client_for(make_instructor())
+    edit = reverse("studio:lesson-edit", args=[lesson.module.slug, lesson.slug])
+    from course.studio.services import lesson_markdown, question_yaml
+
+    text = lesson_markdown(lesson).replace("\n## ", "\nEdited in the browser.\n\n## ", 1)
+    assert client.post(edit, {"text": text, "action": "save"}).status_code == 302
+    url = reverse("studio:question-edit", args=[question.module.slug, question.key])
+    assert client.post(url, {"text": question_yaml(question)}).status_code == 302
+
+    with pytest.raises(CommandError) as refused:
+        call_command("loadcourse", str(CONTENT_DIR))
+    message = str(refused.value)
+    assert f"lesson {lesson.module.slug}/{lesson.slug}" in message
+    assert f"question {question.module.slug}/{question.key}" in message
+    assert "--force" in message
+    lesson.refresh_from_db()
+    assert "Edited in the browser." in lesson.html
+
+    call_command("loadcourse", str(CONTENT_DIR), "--force", stdout=io.StringIO())
+    lesson.refresh_from_db()
+    question.refresh_from_db()
+    assert "Edited in the browser." not in lesson.html
+    assert lesson.edited_at is None
+    assert question.edited_at is None
+    assert question.version == 2
