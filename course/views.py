@@ -10,12 +10,14 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import progress
+from .caching import anonymous_page_cache
 from .forms import LessonCompleteForm, SearchForm
 from .models import Lesson, Module
 from .types import HtmxHttpRequest
 
 
 @require_safe
+@anonymous_page_cache
 def module_list(request: HtmxHttpRequest) -> HttpResponse:
     modules = list(Module.objects.published())
     lessons = list(Lesson.objects.published().values_list("pk", "module_id"))
@@ -48,6 +50,7 @@ def module_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_safe
+@anonymous_page_cache
 def module_detail(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
     module = get_object_or_404(Module.objects.published(), slug=module_slug)
     lessons = list(module.lessons.published().order_by("order"))
@@ -97,6 +100,7 @@ def _lesson_context(
 
 
 @require_safe
+@anonymous_page_cache
 def lesson_detail(request: HtmxHttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     context = _lesson_context(request, module_slug, lesson_slug)
     lesson = context["lesson"]

@@ -116,7 +116,7 @@ def knob_html(field: forms.BoundField) -> SafeString:
         shown = widget.format_value(value)
         control = format_html(
             '<input type="{}" name="{}"{}{} id="{}">',
-            widget.input_type,  # type: ignore[attr-defined]
+            widget.input_type,
             name,
             format_html(' value="{}"', shown) if shown is not None else "",
             _attributes(attrs),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
+from course.caching import anonymous_page_cache
 from course.models import Lesson
 from course.types import HtmxHttpRequest
 
@@ -27,6 +28,7 @@ RUN_CACHE_SECONDS = 24 * 3600
 
 
 @require_safe
+@anonymous_page_cache
 def sandbox_gallery(request: HtmxHttpRequest) -> HttpResponse:
     presets = ScenarioPreset.objects.published().select_related("module").defer("scenario", "knobs")
     lessons = (
@@ -83,6 +85,7 @@ def _previous_run(form: ScenarioForm, previous: str) -> LabRun | None:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@anonymous_page_cache
 def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> HttpResponse:
     preset = get_object_or_404(
         ScenarioPreset.objects.published().select_related("module", "lesson__module"),
