@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 from django.conf import settings
@@ -28,6 +27,7 @@ from course.content.item_writing import question_warnings, read_items
 from course.content.lessons import LessonDraft, finish_lesson, read_lesson
 from course.content.links import Link, ModuleTargets, anchors_in, check_links, lesson_url
 from course.content.questions import parse_question_file
+from course.content.writer import dump_yaml
 from course.lab.models import ScenarioPreset
 from course.models import ContentState, Lesson, Module
 from quizzes.models import Choice, Question, Quiz
@@ -237,29 +237,6 @@ def question_yaml(question: Question) -> str:
             )
             return dump_yaml(item)
     return ""
-
-
-def dump_yaml(data: Any) -> str:
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=96,
-        default_flow_style=False,
-    )
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
 
 
 @dataclass
