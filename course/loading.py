@@ -16,6 +16,7 @@ from django.dispatch import Signal
 
 from course.content import ContentError, ModuleSource, parse_course
 
+from .caching import bump_content_version
 from .models import Lesson, Module
 
 __all__ = [
@@ -139,6 +140,7 @@ def load_course(
             module.is_published = False
             module.save(update_fields=["is_published"])
             summary.retired.append(f"module {module.slug}")
+    bump_content_version()  # every cached page was drawn from the old content
     return summary
 
 
