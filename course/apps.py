@@ -7,4 +7,4 @@ class CourseConfig(AppConfig):
     verbose_name = "Course"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (registers checks and signal handlers)
+        from . import caching, checks, signals  # noqa: F401  (registers checks and signal handlers)
