@@ -87,7 +87,7 @@ def seed(learners: int, attempts: int, open_attempts: int) -> float:
         batch: list[Attempt] = []
         for user in users:
             for number in range(attempts):
-                asked = dict(snapshot)
+                asked: Any = dict(snapshot)
                 asked["questions"] = [
                     {**q, "choices": rng.sample(q["choices"], len(q["choices"]))}
                     for q in snapshot["questions"]
@@ -134,16 +134,16 @@ def seed(learners: int, attempts: int, open_attempts: int) -> float:
         Attempt.objects.bulk_create(batch)
     exam = next((quiz for quiz in quizzes if quiz.kind == QuizKind.EXAM), None)
     if exam is not None:
-        template = Attempt.objects.filter(quiz=exam).first()
-        assert template is not None
+        sample = Attempt.objects.filter(quiz=exam).first()
+        assert sample is not None
         Attempt.objects.bulk_create(
             Attempt(
                 quiz=exam,
                 user=user,
                 started_at=now - timedelta(minutes=5),
                 deadline=now + timedelta(minutes=rng.randint(1, 40)),
-                snapshot=template.snapshot,
-                max_score=template.max_score,
+                snapshot=sample.snapshot,
+                max_score=sample.max_score,
             )
             for user in users[:open_attempts]
         )
