@@ -12,32 +12,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from course.lab.models import ScenarioPreset
 from course.sandbox import Kind, Scenario, simulate
-from tests.factories import make_lesson
+from tests.helpers.lab import make_shipped_preset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "content" / "lambda-best-practices" / "scenarios"
-
-
-def make_preset(slug: str) -> ScenarioPreset:
-    data = yaml.safe_load((SCENARIOS / f"{slug}.yaml").read_text(encoding="utf-8"))
-    lesson = make_lesson(slug=data["lesson"])
-    return ScenarioPreset.objects.create(
-        module=lesson.module,
-        lesson=lesson,
-        slug=slug,
-        title=data["title"],
-        goal=data["goal"],
-        knobs=data.get("knobs", []),
-        challenge=data.get("challenge") or {},
-        scenario=data["scenario"],
-    )
 
 
 def halvings(first: int, last: int, poison: int) -> list[tuple[int, int]]:
@@ -62,7 +45,7 @@ def ranges_shown(page: Page) -> list[tuple[int, int]]:
 
 
 def test_stepping_walks_the_bisect_down_to_the_poison_record_and_back(page: Page, live_server):
-    preset = make_preset("kinesis-bisect")
+    preset = make_shipped_preset("kinesis-bisect")
     batch = preset.scenario["Source"]["EventSourceMapping"]["BatchSize"]
     poison = int(preset.scenario["Faults"][0]["Match"]["EventIds"][0])
     expected = halvings(1, batch, poison)
@@ -109,7 +92,7 @@ def test_stepping_walks_the_bisect_down_to_the_poison_record_and_back(page: Page
 
 
 def test_the_alias_picture_shows_how_many_requests_each_version_served(page: Page, live_server):
-    preset = make_preset("weighted-alias")
+    preset = make_shipped_preset("weighted-alias")
     result = simulate(Scenario.from_dict(preset.scenario))
     served = Counter(
         event.version for event in result.events if event.kind is Kind.INVOKE and event.version

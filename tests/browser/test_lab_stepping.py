@@ -11,31 +11,15 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from course.lab.models import ScenarioPreset
-from tests.factories import make_lesson
+from tests.helpers.lab import make_shipped_preset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "content" / "lambda-best-practices" / "scenarios"
-
-
-def make_preset(slug: str) -> ScenarioPreset:
-    data = yaml.safe_load((SCENARIOS / f"{slug}.yaml").read_text(encoding="utf-8"))
-    lesson = make_lesson(slug=data.get("lesson", "lesson"))
-    return ScenarioPreset.objects.create(
-        module=lesson.module,
-        lesson=lesson,
-        slug=slug,
-        title=data["title"],
-        goal=data["goal"],
-        knobs=data.get("knobs", []),
-        challenge=data.get("challenge") or {},
-        scenario=data["scenario"],
-    )
 
 
 def open_lab(page: Page, live_server, preset: ScenarioPreset) -> None:
@@ -68,7 +52,7 @@ def step(page: Page, jump: str) -> int:
 
 
 def test_sqs_stepping_shows_a_receive_count_rising_until_the_dlq(page: Page, live_server):
-    preset = make_preset("sqs-partial-batch")
+    preset = make_shipped_preset("sqs-partial-batch")
     open_lab(page, live_server, preset)
     page.get_by_role("link", name="step through it event by event").click()
     expect(now(page)).to_contain_text("Event 1 of")
@@ -102,7 +86,7 @@ def test_sqs_stepping_shows_a_receive_count_rising_until_the_dlq(page: Page, liv
 def test_keyboard_steps_through_the_kinesis_poison_record_and_announces_each_step(
     page: Page, live_server
 ):
-    preset = make_preset("kinesis-poison-record")
+    preset = make_shipped_preset("kinesis-poison-record")
     open_lab(page, live_server, preset)
     page.get_by_role("link", name="step through it event by event").focus()
     page.keyboard.press("Enter")
@@ -139,7 +123,7 @@ def test_keyboard_steps_through_the_kinesis_poison_record_and_announces_each_ste
 
 
 def test_play_steps_forward_and_pause_stops(page: Page, live_server):
-    preset = make_preset("sqs-partial-batch")
+    preset = make_shipped_preset("sqs-partial-batch")
     open_lab(page, live_server, preset)
     page.get_by_role("link", name="step through it event by event").click()
     play = page.locator("[data-play]")

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from course.lab.models import ChallengeCompletion, ScenarioPreset
 from tests.factories import make_lesson, make_user
+from tests.helpers.scenarios import REDELIVERY_STORM
 
 pytestmark = pytest.mark.django_db
 
@@ -289,26 +290,13 @@ def test_log_filters_are_applied_to_the_cached_run_and_fill_no_cache(client, pre
     assert {line.request for line in filtered.lines} == {"req-3"}
 
 
-STORM = {
-    "Function": {"Timeout": 3},
-    "Code": {"DurationMs": 10},
-    "Source": {
-        "Type": "sqs",
-        "Queue": {"VisibilityTimeout": 0, "RedrivePolicy": {"maxReceiveCount": 1000}},
-        "EventSourceMapping": {"BatchSize": 1},
-    },
-    "Traffic": {"Bursts": [{"AtMs": 0, "Count": 10}]},
-    "Faults": [{"Effect": "error"}],
-}
-
-
 def test_the_worst_traffic_script_costs_a_bounded_number_of_simulated_events(
     client, preset, monkeypatch
 ):
     from course.lab.core import runs, steps
     from course.sandbox import simulate
 
-    preset.scenario = STORM
+    preset.scenario = REDELIVERY_STORM
     preset.knobs = []
     preset.challenge = {}
     preset.save()
@@ -333,7 +321,7 @@ def test_a_run_stopped_by_the_event_cap_says_so(client, preset, monkeypatch):
     from course.lab.core import runs
 
     monkeypatch.setattr(runs, "RUN_MAX_EVENTS", 500)
-    preset.scenario = STORM
+    preset.scenario = REDELIVERY_STORM
     preset.knobs = []
     preset.challenge = {}
     preset.save()

@@ -3,20 +3,7 @@
 from __future__ import annotations
 
 from course.sandbox import Scenario, simulate
-
-# Every message fails and is redelivered at once, up to 1,000 times: 40 messages ask for
-# 40,000 invocations, each with its own receive, invoke and end events.
-REDELIVERY_STORM = {
-    "Function": {"Timeout": 3},
-    "Code": {"DurationMs": 10},
-    "Source": {
-        "Type": "sqs",
-        "Queue": {"VisibilityTimeout": 0, "RedrivePolicy": {"maxReceiveCount": 1000}},
-        "EventSourceMapping": {"BatchSize": 1},
-    },
-    "Traffic": {"Bursts": [{"AtMs": 0, "Count": 40}]},
-    "Faults": [{"Effect": "error"}],
-}
+from tests.helpers.scenarios import REDELIVERY_STORM
 
 
 def test_a_redelivery_storm_stops_at_the_cap_with_a_message():
