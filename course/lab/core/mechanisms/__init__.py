@@ -14,6 +14,7 @@ from .alias import build_alias
 from .async_queue import build_async
 from .base import Builder, Detail, View, events_until
 from .database import build_database
+from .fanout import build_fanout
 from .pool import build_pool
 from .sqs import build_sqs
 from .stream import build_stream
@@ -21,6 +22,7 @@ from .stream import build_stream
 BUILDERS: tuple[Builder, ...] = (
     build_pool,
     build_async,
+    build_fanout,
     build_sqs,
     build_stream,
     build_alias,
