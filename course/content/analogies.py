@@ -173,5 +173,17 @@ def _drawing(
     except UnicodeDecodeError:
         fields.log.add(shown, None, "the file is not UTF-8 text")
         return None
+    return clean_drawing(text, key=key, analogy_id=analogy_id, shown=shown, log=fields.log)
+
+
+def drawing_path(key: str, analogy_id: str) -> str:
+    """Return where a drawing written for an analogy goes, in the module's analogies/ folder."""
+    return f"{key}s/{analogy_id}.svg"
+
+
+def clean_drawing(
+    text: str, *, key: str, analogy_id: str | None, shown: str, log: ProblemLog
+) -> Drawing | None:
+    """Clean an analogy's `icon` or `scene` SVG text as the load does; `shown` names its file."""
     prefix = f"an-{analogy_id}-" if key == "scene" else f"an-{analogy_id}-icon-"
-    return clean_svg(text, prefix=prefix, path=shown, log=fields.log, icon=key == "icon")
+    return clean_svg(text, prefix=prefix, path=shown, log=log, icon=key == "icon")

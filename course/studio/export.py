@@ -3,7 +3,8 @@
 Lessons, questions, quizzes and presets come from the database (a lesson or question edited in
 the studio from its stored text, the others from the text they were loaded from); module
 introductions and drawings (`figures/`, `analogies/`, `analogies.yaml`), which the database
-keeps only rendered, come from the module's folder under `COURSE_CONTENT_DIR`.
+keeps only rendered, come from the module's folder under `COURSE_CONTENT_DIR`; analogies
+declared in the studio are added to `analogies.yaml`, their drawings written to `analogies/`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import Any
 
 import yaml
 
+from course.content.analogies import ANALOGIES_FILE, ANALOGIES_FOLDER, drawing_path
 from course.content.errors import ProblemLog
 from course.content.frontmatter import read_document
 from course.content.writer import (
     ModuleFiles,
+    dump_yaml,
     markdown_file,
     preset_file,
     question_bank,
@@ -28,6 +31,7 @@ from course.lab.models import ScenarioPreset
 from course.models import ContentState, Module
 from quizzes.models import Question, Quiz
 
+from .models import StudioAnalogy
 from .services import _read_source, lesson_markdown, module_folder, question_yaml
 
 COPIED = ("figures", "analogies", "analogies.yaml")
@@ -63,8 +67,54 @@ def module_files(module: Module) -> ModuleFiles:
     for preset in presets:
         files.texts[f"scenarios/{preset.slug}.yaml"] = preset_file(_preset(preset))
     source = module_folder(module)
-    files.copies = [source / name for name in COPIED if (source / name).exists()]
+    declared = list(StudioAnalogy.objects.filter(module=module).order_by("key"))
+    if declared:
+        files.texts.update(_analogy_files(source, declared))
+    copied = COPIED if not declared else ("figures",)
+    files.copies = [source / name for name in copied if (source / name).exists()]
     return files
+
+
+def _analogy_files(source: Path, declared: list[StudioAnalogy]) -> dict[str, str]:
+    """Return `analogies.yaml` with the analogies declared in the studio after the file's own,
+    and every drawing of `analogies/` (the folder's files, then the studio's)."""
+    texts: dict[str, str] = {}
+    folder = source / ANALOGIES_FOLDER
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                relative = path.relative_to(source).as_posix()
+                texts[relative] = path.read_bytes().decode("utf-8", errors="replace")
+    data = yaml.safe_load(_read_source_file(source / ANALOGIES_FILE)) or {}
+    items = list(data.get("analogies") or []) if isinstance(data, dict) else []
+    for row in declared:
+        icon, scene = drawing_path("icon", row.key), drawing_path("scene", row.key)
+        items.append(
+            {
+                "id": row.key,
+                "name": row.name,
+                "colour": row.colour,
+                "icon": icon,
+                "scene": scene,
+                "alt": row.alt,
+            }
+        )
+        texts[f"{ANALOGIES_FOLDER}/{icon}"] = _svg_text(row.icon_svg)
+        texts[f"{ANALOGIES_FOLDER}/{scene}"] = _svg_text(row.scene_svg)
+    texts[ANALOGIES_FILE] = dump_yaml({"analogies": items})
+    return texts
+
+
+def _read_source_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _svg_text(text: str) -> str:
+    text = text.replace("\r\n", "\n")
+    return text if text.endswith("\n") else text + "\n"
 
 
 def _module_md(module: Module) -> str:

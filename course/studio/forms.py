@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from course.content.analogies import ANALOGY_COLOURS
 from course.models import ContentState
 
 MAX_TEXT = 200_000
@@ -37,3 +38,52 @@ class QuestionTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false", "class": "studio-editor"}),
         label="Question (YAML)",
     )
+
+
+MAX_SVG = 100_000
+
+
+class AnalogyForm(forms.Form):
+    """An analogy as `analogies.yaml` declares it, with its two drawings pasted as SVG text.
+
+    The fields are checked by `services.check_analogy` (as the load checks the file), so that
+    every problem shows in the preview with the others.
+    """
+
+    key = forms.CharField(
+        max_length=60,
+        required=False,
+        label="Id",
+        help_text="A lowercase slug, used as ::: analogy <id> in the module's lessons.",
+    )
+    name = forms.CharField(max_length=200, required=False, label="Name (the callout's heading)")
+    colour = forms.ChoiceField(
+        choices=[(c, c) for c in ANALOGY_COLOURS],
+        required=False,
+        label="Colour",
+        help_text="A token: the site gives it a tint for the light and the dark theme.",
+    )
+    icon_svg = forms.CharField(
+        max_length=MAX_SVG,
+        required=False,
+        strip=False,
+        label="Icon (SVG, a one-colour badge, viewBox 0 0 48 48)",
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "studio-svg"}),
+    )
+    scene_svg = forms.CharField(
+        max_length=MAX_SVG,
+        required=False,
+        strip=False,
+        label="Scene (SVG, drawn 400 units wide with the figures' palette classes)",
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "studio-svg"}),
+    )
+    alt = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="Text alternative (the scene in words, read by screen readers)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def values(self) -> dict[str, str]:
+        """Return the submitted text of every field (checked by the services, not here)."""
+        return {name: str(self.data.get(name, ""))[:MAX_SVG] for name in self.fields}

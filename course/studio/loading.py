@@ -1,5 +1,5 @@
-"""The studio's part of `loadcourse`: name the questions edited in the browser before a load,
-and mark them as matching the files again after it (see `course.loading`)."""
+"""The studio's part of `loadcourse`: name the questions edited and the analogies declared in the
+browser before a load, and let the files be the source again after it (see `course.loading`)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,26 @@ from course.loading import browser_edits_requested, module_loaded
 from course.models import Module
 from quizzes.models import Question
 
+from .models import StudioAnalogy
+
 
 @receiver(browser_edits_requested, dispatch_uid="studio.edited_questions")
 def edited_questions(**kwargs: Any) -> list[str]:
     rows = Question.objects.filter(edited_at__isnull=False).order_by("module__slug", "key")
     return [f"question {module}/{key}" for module, key in rows.values_list("module__slug", "key")]
+
+
+@receiver(browser_edits_requested, dispatch_uid="studio.declared_analogies")
+def declared_analogies(**kwargs: Any) -> list[str]:
+    rows = StudioAnalogy.objects.order_by("module__slug", "key")
+    return [f"analogy {module}/{key}" for module, key in rows.values_list("module__slug", "key")]
+
+
+@receiver(module_loaded, dispatch_uid="studio.analogies_from_files")
+def analogies_from_files(*, module: Module, **kwargs: Any) -> None:
+    """After a load the module's `analogies.yaml` is the source: the browser's declarations go
+    (a load over them needs `--force`, or they came back in an export's files)."""
+    StudioAnalogy.objects.filter(module=module).delete()
 
 
 @receiver(module_loaded, dispatch_uid="studio.questions_from_files")

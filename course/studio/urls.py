@@ -9,6 +9,9 @@ urlpatterns = [
     path("preview/<str:token>/", views.preview_open, name="preview-open"),
     path("<slug:module_slug>/new-lesson/", views.lesson_new, name="lesson-new"),
     path("<slug:module_slug>/lesson-preview/", views.lesson_preview, name="lesson-preview"),
+    path("<slug:module_slug>/new-analogy/", views.analogy_new, name="analogy-new"),
+    path("<slug:module_slug>/analogy-preview/", views.analogy_preview, name="analogy-preview"),
+    path("<slug:module_slug>/analogies/<slug:key>/", views.analogy_edit, name="analogy-edit"),
     path("<slug:module_slug>/lessons/<slug:lesson_slug>/", views.lesson_edit, name="lesson-edit"),
     path("<slug:module_slug>/questions/<slug:key>/", views.question_edit, name="question-edit"),
     path(

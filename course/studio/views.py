@@ -16,13 +16,15 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from course.content.analogies import Analogy
 from course.models import ContentState, Lesson, Module
 from course.types import AuthenticatedHttpRequest
 from quizzes.models import Question
 
 from . import services
-from .forms import LessonTextForm, QuestionTextForm
+from .forms import AnalogyForm, LessonTextForm, QuestionTextForm
 from .middleware import PREVIEW_COOKIE, PREVIEW_COOKIE_SALT
+from .models import StudioAnalogy
 
 P = ParamSpec("P")
 View = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
@@ -42,6 +44,10 @@ def instructor_required(view: View[P]) -> View[P]:
     return login_required(wrapped)  # type: ignore[return-value]
 
 
+def _by_id(analogy: Analogy) -> str:
+    return analogy.id
+
+
 def _module(module_slug: str) -> Module:
     """Any module still in the files, draft or published (the studio shows both)."""
     return get_object_or_404(Module.objects.filter(is_published=True), slug=module_slug)
@@ -58,10 +64,13 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("lesson__order", "order")
         .only("pk", "key", "module_id", "version", "edited_at", "lesson__title", "lesson__order")
     )
+    analogies = list(StudioAnalogy.objects.filter(module__in=modules).order_by("key"))
     for module in modules:
         module.studio_lessons = [x for x in lessons if x.module_id == module.pk]  # type: ignore[attr-defined]
         module.studio_questions = [x for x in questions if x.module_id == module.pk]  # type: ignore[attr-defined]
         module.preview_url = _preview_url(module.slug)  # type: ignore[attr-defined]
+        module.file_analogies = sorted(services.file_analogies(module).values(), key=_by_id)  # type: ignore[attr-defined]
+        module.browser_analogies = [x for x in analogies if x.module_id == module.pk]  # type: ignore[attr-defined]
     return render(request, "studio/index.html", {"modules": modules})
 
 
@@ -108,6 +117,7 @@ def _lesson_page(
             "form": form,
             "check": check,
             "preview_url": _preview_url(module.slug, lesson.slug) if lesson else "",
+            "analogy_ids": sorted(services.module_assets(module)[1]),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -125,6 +135,73 @@ def lesson_preview(request: AuthenticatedHttpRequest, module_slug: str) -> HttpR
     text = form.data.get("text", "")[:200_000]
     check = services.check_lesson(module, str(text), lesson=lesson)
     return render(request, "studio/lesson_form.html#preview", {"check": check, "module": module})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@instructor_required
+def analogy_new(request: AuthenticatedHttpRequest, module_slug: str) -> HttpResponse:
+    return _analogy_page(request, _module(module_slug), None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@instructor_required
+def analogy_edit(request: AuthenticatedHttpRequest, module_slug: str, key: str) -> HttpResponse:
+    module = _module(module_slug)
+    analogy = get_object_or_404(StudioAnalogy.objects.filter(module=module), key=key)
+    return _analogy_page(request, module, analogy)
+
+
+def _analogy_page(
+    request: AuthenticatedHttpRequest, module: Module, analogy: StudioAnalogy | None
+) -> HttpResponse:
+    initial = {"colour": "teal"}
+    if analogy:
+        initial = {name: getattr(analogy, name) for name in services.ANALOGY_FIELDS}
+    form = AnalogyForm(request.POST or None, initial=initial)
+    check = None
+    if request.method == "POST":
+        values = form.values()
+        check = services.check_analogy(module, values, editing=analogy)
+        if check.ok:
+            saved = services.save_analogy(module, values, check, editing=analogy)
+            messages.success(
+                request,
+                f"Analogy “{saved.name}” saved: use it as ::: analogy {saved.key} in this "
+                "module's lessons.",
+            )
+            return redirect("studio:analogy-edit", module_slug=module.slug, key=saved.key)
+    elif analogy:
+        check = services.check_analogy(module, initial, editing=analogy)
+    return render(
+        request,
+        "studio/analogy_form.html",
+        {
+            "module": module,
+            "analogy": analogy,
+            "form": form,
+            "check": check,
+            "sample": services.render_analogy_sample(module, check) if check else "",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@instructor_required
+def analogy_preview(request: AuthenticatedHttpRequest, module_slug: str) -> HttpResponse:
+    """The live preview of an analogy (htmx): checked and drawn in a sample callout."""
+    module = _module(module_slug)
+    editing = None
+    if request.POST.get("editing"):
+        editing = StudioAnalogy.objects.filter(
+            module=module, key=str(request.POST["editing"])
+        ).first()
+    check = services.check_analogy(module, AnalogyForm(request.POST).values(), editing=editing)
+    return render(
+        request,
+        "studio/analogy_form.html#preview",
+        {"check": check, "sample": services.render_analogy_sample(module, check)},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -1,4 +1,5 @@
-// The studio: jump from a problem's line number to that line in the editor.
+// The studio: jump from a problem's line number to that line in its editor (the lesson or
+// question text, or an analogy's icon or scene SVG).
 (function () {
   "use strict";
 
@@ -20,7 +21,9 @@
     if (!button) {
       return;
     }
-    var editor = document.querySelector(".studio-editor");
+    var editor = button.dataset.editor
+      ? document.getElementById(button.dataset.editor)
+      : document.querySelector(".studio-editor");
     if (editor) {
       goToLine(editor, parseInt(button.dataset.line, 10) || 1);
     }

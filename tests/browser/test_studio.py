@@ -1,5 +1,6 @@
-"""An instructor drafts a lesson in the studio, previews it, publishes it, and a learner reads it;
-then the instructor edits a question and a learner's old review is unchanged."""
+"""An instructor declares a new analogy and drafts a lesson using it with a code block in the
+studio, previews it, publishes it, and a learner reads it; then the instructor edits a question
+and a learner's old review is unchanged."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from quizzes.models import Attempt
 from quizzes.services import save_answers, start_attempt, submit_attempt
 from tests.factories import PASSWORD, make_instructor, make_user
 from tests.quizzes_factories import make_bank, make_exam
+from tests.web.studio.svgs import ALT, BAD_SCENE, ICON, SCENE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +46,12 @@ STARTED = time.time()
 def handler(event, context):
     return {"since_init": time.time() - STARTED}
 ```
+
+::: analogy stopwatch
+The watch starts once (INIT) and times each lap (INVOKE).
+
+Where it breaks down: a stopwatch never freezes between laps.
+:::
 """
 
 
@@ -92,8 +100,31 @@ def test_draft_preview_publish_read_then_edit_a_question(
     review_before = main_text(reader)
     assert "Stem of question" in review_before
 
-    # The instructor drafts a lesson; the preview follows the typing.
+    # The instructor declares a new analogy: its drawings are cleaned as at load, problems inline.
     log_in(page, base, make_instructor().username)
+    page.goto(base + reverse("studio:index"))
+    page.get_by_role("link", name="New analogy").click()
+    page.wait_for_load_state("load")
+    page.get_by_label("Id", exact=True).fill("stopwatch")
+    page.get_by_label("Name (the callout's heading)").fill("The stopwatch")
+    page.get_by_label("Colour", exact=True).select_option("teal")
+    page.get_by_label("Icon (SVG", exact=False).fill(ICON)
+    page.get_by_label("Text alternative", exact=False).fill(ALT)
+    scene = page.get_by_label("Scene (SVG", exact=False)
+    scene.fill(BAD_SCENE)
+    preview = page.locator("#studio-preview")
+    expect(preview.locator(".studio-problems")).to_contain_text("line 3")
+    expect(preview.locator(".studio-problems")).to_contain_text("script")
+    shoot(page, "studio-analogy-problem")
+    scene.fill(SCENE)
+    expect(preview.locator(".studio-problems")).to_have_count(0)
+    expect(preview.get_by_role("heading", name="The stopwatch")).to_be_visible()
+    expect(preview.get_by_role("img", name=ALT)).to_be_visible()
+    shoot(page, "studio-analogy-new")
+    page.get_by_role("button", name="Save analogy").click()
+    expect(page.get_by_text("Analogy “The stopwatch” saved")).to_be_visible()
+
+    # The instructor drafts a lesson using it; the preview follows the typing.
     page.goto(base + reverse("studio:index"))
     page.get_by_role("link", name="New lesson").click()
     page.wait_for_load_state("load")  # htmx listens once the page is loaded
@@ -102,6 +133,8 @@ def test_draft_preview_publish_read_then_edit_a_question(
     preview = page.locator("#studio-preview")
     expect(preview.get_by_role("heading", name="Measure it")).to_be_visible()
     expect(preview.locator(".highlight")).to_contain_text("since_init")
+    expect(preview.get_by_role("heading", name="The stopwatch")).to_be_visible()
+    expect(preview.locator(".analogy--stopwatch").get_by_role("img", name=ALT)).to_be_visible()
     shoot(page, "studio-lesson-new")
     editor.fill(LESSON.replace("minutes: 6\n", "minutes: nine\n"))
     expect(preview.locator(".studio-problems")).to_contain_text("line 5")
@@ -120,6 +153,7 @@ def test_draft_preview_publish_read_then_edit_a_question(
     expect(page.get_by_role("status").filter(has_text="Preview")).to_be_visible()
     expect(page.get_by_role("heading", name="Timing a cold start", level=1)).to_be_visible()
     expect(page.locator("article .highlight")).to_contain_text("since_init")
+    expect(page.locator("article .analogy--stopwatch")).to_contain_text("The stopwatch")
     shoot(page, "studio-preview-as-learner")
     page.get_by_role("button", name="Leave preview").click()
 
@@ -130,6 +164,8 @@ def test_draft_preview_publish_read_then_edit_a_question(
     reader.goto(base + lesson_url)
     expect(reader.get_by_role("heading", name="Timing a cold start", level=1)).to_be_visible()
     expect(reader.locator("article .highlight")).to_contain_text("since_init")
+    expect(reader.get_by_role("heading", name="The stopwatch")).to_be_visible()
+    expect(reader.get_by_role("img", name=ALT)).to_be_visible()
 
     # The instructor edits the question: a new version; the old review does not change.
     page.goto(base + reverse("studio:question-edit", args=[module.slug, question.key]))

@@ -22,11 +22,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from course.lab.models import ScenarioPreset
+from course.studio.models import StudioAnalogy
 from course.studio.services import preview_token
 from quizzes.models import Attempt, Question
 from quizzes.services import start_attempt, submit_attempt
 from tests.factories import make_instructor, make_lesson, make_user
 from tests.quizzes_factories import make_bank, make_exam, make_quiz
+from tests.web.studio import svgs
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +89,9 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "studio:lesson-preview": POST_ONLY,
     "studio:question-edit": INSTRUCTORS,
     "studio:question-preview": POST_ONLY,
+    "studio:analogy-new": INSTRUCTORS,
+    "studio:analogy-edit": INSTRUCTORS,
+    "studio:analogy-preview": POST_ONLY,
     # A preview link: 404 for everyone but instructors (it does not exist for them).
     "studio:preview-open": ("denied", "denied", "denied", "ok", "ok"),
     "studio:preview-exit": POST_ONLY,
@@ -135,6 +140,15 @@ def world() -> World:
         scenario={"Traffic": {"Events": [{"AtMs": 0}]}},
     )
     make_quiz(module, slug="graded")
+    analogy = StudioAnalogy.objects.create(
+        module=module,
+        key="stopwatch",
+        name="The stopwatch",
+        colour="teal",
+        icon_svg=svgs.ICON,
+        scene_svg=svgs.SCENE,
+        alt=svgs.ALT,
+    )
     exam = make_exam(module, slug="exam", pass_mark=0)
     owner, other = make_user(), make_user()
     now = timezone.now()
@@ -177,6 +191,9 @@ def world() -> World:
         "studio:question-edit": on_module | {"key": Question.objects.earliest("pk").key},
         "studio:question-preview": on_module | {"key": Question.objects.earliest("pk").key},
         "studio:preview-open": {"token": preview_token(module.slug, lesson.slug)},
+        "studio:analogy-new": on_module,
+        "studio:analogy-edit": on_module | {"key": analogy.key},
+        "studio:analogy-preview": on_module,
     }
     for name in EXPECTED:
         if "attempt-" in name or name.startswith("quizzes:exam-"):
