@@ -13,6 +13,15 @@ It prints requests/s, p50 and p99 latency and the ratio to the baseline. A bench
 
     .venv/bin/python bench/bench_exam_saves.py [--seconds 5] [--candidates 8] [--workers 2]
         [--postgres-url postgres://postgres@127.0.0.1:5432/postgres] [--skip-postgres]
+
+`--autosave` runs the scenario of issue 16 instead, on PostgreSQL + Redis (`--redis-url`) in the
+shipped gunicorn configuration: `--candidates` (200) candidates, each on its own keep-alive
+connection, save an answer, think 2-6 s (`--think`), save the next, for `--seconds` (60). It
+prints p50/p99 of the acknowledged saves with the load average, then reads every attempt's
+event log and answers back from the database and counts acknowledged saves that are missing
+(lost; must be 0):
+
+    .venv/bin/python bench/bench_exam_saves.py --autosave [--candidates 200] [--seconds 60]
 """
 
 from __future__ import annotations
@@ -22,10 +31,12 @@ import http.client
 import json
 import multiprocessing
 import os
+import random
 import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -44,6 +55,8 @@ from bench.http_load import (  # noqa: E402
 )
 
 CSRF = "benchcsrftoken0123456789abcdefgh"  # any 32 letters/digits is a valid CSRF cookie
+# The autosave scenario's candidates go back and forth over this many questions.
+REVISITED = 3
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
 SEED = """
@@ -69,6 +82,8 @@ for i in range({candidates}):
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     out.append({{
+        "attempt": attempt.pk,
+        "keys": [q["key"] for q in questions],
         "session": session.session_key,
         "question_url": attempt.question_url(1),
         "answer_urls": [attempt.answer_url(n) for n in range(1, len(questions) + 1)],
@@ -194,6 +209,173 @@ def run(label: str, env: dict[str, str], args: argparse.Namespace) -> list[Measu
         ]
 
 
+def _autosave_candidate(
+    port: int,
+    candidate: dict[str, Any],
+    deadline: float,
+    think: tuple[float, float],
+    out: list[dict[str, Any]],
+) -> None:
+    """One candidate: save an answer, think, save the next... until the deadline.
+
+    Appends one record per save: latency, whether it was acknowledged (200, "Saved", a version),
+    and what was acknowledged (question key, choice, version) for the check afterwards.
+    """
+    rng = random.Random(candidate["attempt"])
+    connection = _connection(port)
+    headers = {
+        "Host": "127.0.0.1",
+        "Cookie": f"sessionid={candidate['session']}; csrftoken={CSRF}",
+        "HX-Request": "true",
+        "X-CSRFToken": CSRF,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    versions = [0] * len(candidate["answer_urls"])
+    flips = [0] * len(candidate["answer_urls"])
+    time.sleep(rng.uniform(0, think[1]))  # candidates do not start in step
+    step = 0
+    while time.perf_counter() < deadline:
+        # Back and forth over the first questions: later saves overwrite earlier ones.
+        number = step % min(REVISITED, len(versions))
+        flips[number] ^= 1
+        choice = candidate["choices"][number][flips[number]]
+        body = urlencode({"choice": choice, "version": versions[number]})
+        start = time.perf_counter()
+        record: dict[str, Any] = {"ok": False, "ms": 0.0}
+        try:
+            connection.request("POST", candidate["answer_urls"][number], body=body, headers=headers)
+            response = connection.getresponse()
+            payload = response.read().decode()
+            record["ms"] = (time.perf_counter() - start) * 1000
+            match = VERSION.search(payload)
+            if response.status == 200 and match is not None and "Saved" in payload:
+                versions[number] = int(match.group(1))
+                record |= {
+                    "ok": True,
+                    "attempt": candidate["attempt"],
+                    "key": candidate["keys"][number],
+                    "choice": choice,
+                    "version": versions[number],
+                }
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            connection = _connection(port)
+        out.append(record)
+        step += 1
+        time.sleep(rng.uniform(*think))
+
+
+def _autosave_process(
+    port: int,
+    group: list[dict[str, Any]],
+    think: tuple[float, float],
+    deadline: float,
+    queue: multiprocessing.Queue,  # type: ignore[type-arg]
+) -> None:
+    out: list[dict[str, Any]] = []
+    threads = [
+        threading.Thread(target=_autosave_candidate, args=(port, c, deadline, think, out))
+        for c in group
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    queue.put(out)
+
+
+CHECK = """
+import json
+from quizzes.models import Attempt, AttemptEvent
+acked = json.loads(open({path!r}).read())
+logged = set()
+for attempt_id, detail in AttemptEvent.objects.filter(
+    attempt_id__in={{a["attempt"] for a in acked}}, kind="answered"
+).values_list("attempt_id", "detail"):
+    logged.add((attempt_id, detail["question"], detail["sequence"], tuple(detail["chosen"])))
+final = {{a.pk: (a.answers, a.answer_versions) for a in Attempt.objects.filter(
+    pk__in={{a["attempt"] for a in acked}})}}
+lost = [a for a in acked if (a["attempt"], a["key"], a["version"], (a["choice"],)) not in logged]
+last = {{}}
+for a in acked:
+    key = (a["attempt"], a["key"])
+    if key not in last or a["version"] > last[key]["version"]:
+        last[key] = a
+overwritten = [a for a in last.values() if final[a["attempt"]][0].get(a["key"]) != [a["choice"]]
+               or final[a["attempt"]][1].get(a["key"]) != a["version"]]
+print("CHECK=" + json.dumps({{"acked": len(acked), "lost": len(lost),
+                             "final_mismatch": len(overwritten), "questions": len(last)}}))
+"""
+
+
+def autosave(args: argparse.Namespace) -> None:
+    """The issue-16 scenario: many candidates autosaving with think time, on PostgreSQL + Redis."""
+    url = fresh_postgres(args.postgres_url)
+    if url is None:
+        raise SystemExit("--autosave needs PostgreSQL")
+    with tempfile.TemporaryDirectory() as database_dir:
+        env = server_env(database_dir) | {"DATABASE_URL": url, "REDIS_URL": args.redis_url}
+        env["DJANGO_CACHE_PREFIX"] = f"bench-autosave-{os.getpid()}"  # not another run's keys
+        prepare(env)
+        candidates = seed_candidates(env, args.candidates)
+        processes = max(1, min(4, len(candidates)))
+        groups = [candidates[i::processes] for i in range(processes)]
+        with gunicorn(env, args.workers) as port:
+            load_before = os.getloadavg()
+            queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+            deadline = time.perf_counter() + args.seconds
+            think = (args.think[0], args.think[1])
+            procs = [
+                multiprocessing.Process(
+                    target=_autosave_process, args=(port, group, think, deadline, queue)
+                )
+                for group in groups
+            ]
+            for proc in procs:
+                proc.start()
+            records: list[dict[str, Any]] = []
+            for _ in procs:
+                records += queue.get()
+            for proc in procs:
+                proc.join()
+            load_after = os.getloadavg()
+        acked = [r for r in records if r["ok"]]
+        path = Path(database_dir) / "acked.json"
+        path.write_text(json.dumps(acked))
+        check = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", CHECK.format(path=str(path))],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    line = next(x for x in check.stdout.splitlines() if x.startswith("CHECK="))
+    result = json.loads(line.removeprefix("CHECK="))
+    latencies = Measurement("saves", len(acked), 0, args.seconds, [r["ms"] for r in acked])
+    print(
+        f"autosave: {args.candidates} candidates, think {args.think[0]:g}-{args.think[1]:g} s, "
+        f"{args.seconds:.0f} s, PostgreSQL + Redis, gunicorn "
+        f"{args.workers or 'config/gunicorn.py'} workers, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"saves sent {len(records)}, acknowledged {len(acked)} ({latencies.rps:.1f}/s), "
+        f"failed {len(records) - len(acked)}"
+    )
+    print(
+        f"acknowledged saves: p50 {latencies.percentile(0.5):.1f} ms, "
+        f"p99 {latencies.percentile(0.99):.1f} ms, "
+        f"max {max(latencies.latencies_ms, default=0):.1f} ms"
+        f"  (load average before {load_before[0]:.2f}, after {load_after[0]:.2f}"
+        f" / {load_after[1]:.2f} / {load_after[2]:.2f})"
+    )
+    print(
+        f"checked in the database: {result['acked']} acknowledged saves, {result['lost']} lost; "
+        f"{result['final_mismatch']} of {result['questions']} answers differ from the last "
+        "acknowledged save"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="Load duration per URL.")
@@ -207,7 +389,23 @@ def main() -> None:
         help="A PostgreSQL server to create the bench database on.",
     )
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--autosave", action="store_true", help="The issue-16 autosave scenario (see above)."
+    )
+    parser.add_argument(
+        "--think", type=float, nargs=2, default=[2.0, 6.0], help="Think time range, seconds."
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    )
     args = parser.parse_args()
+    if args.autosave:
+        if "--candidates" not in sys.argv:
+            args.candidates = 200
+        if "--seconds" not in sys.argv:
+            args.seconds = 60.0
+        autosave(args)
+        return
 
     results: list[list[Measurement]] = []
     with tempfile.TemporaryDirectory() as database_dir:

@@ -6,6 +6,13 @@ prints requests/s, p50 and p99 latency, and each page's throughput as a ratio of
 view's (`/healthz/`) from the same run. A benchmark, not a test.
 
     .venv/bin/python bench/http_load.py [--seconds 5] [--connections 8] [--workers 2] [URL ...]
+
+`--interleave` measures the pages of issue 16 (lesson page, lab as a cached run, catalogue; or
+the URLs given) in alternating short rounds, trivial view, page, trivial view, page... (`--rounds`
+of `--seconds` each), so that a change of machine load hits both sides of every ratio; it prints
+each page's ratio to the trivial rounds around it, the target, and the load average.
+
+    .venv/bin/python bench/http_load.py --interleave [--rounds 6] [--seconds 1] [URL ...]
 """
 
 from __future__ import annotations
@@ -37,6 +44,13 @@ DEFAULT_PAGES = [
     "/sandbox/",
     f"/sandbox/{MODULE}/cold-then-warm/",
 ]
+
+
+LESSON = f"/modules/{MODULE}/execution-environment-lifecycle/"
+LAB = f"/sandbox/{MODULE}/cold-then-warm/"
+# Issue 16's pages and targets (throughput as a fraction of the trivial view's).
+TARGETS = {LESSON: 0.6, LAB: 0.3, "/": 0.4}
+NAMES = {LESSON: "lesson page", LAB: "lab (cached run)", "/": "catalogue"}
 
 
 def preset_pages() -> list[str]:
@@ -191,9 +205,49 @@ def gunicorn(env: dict[str, str], workers: int | None = None) -> Iterator[int]:
         server.wait(timeout=10)
 
 
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f}/{five:.2f}"
+
+
+def interleaved(port: int, urls: list[str], rounds: int, seconds: float, connections: int) -> None:
+    """Alternate short rounds of the trivial view and each page; print the ratios as they come."""
+    print(
+        f"interleaved: {rounds} rounds of {seconds:g} s (trivial, page, trivial, page...), "
+        f"{connections} connections, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'page':<24} {'req/s':>8} {'trivial':>8} {'ratio':>6} {'target':>7} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'err':>4}  load (1/5 min)"
+    )
+    for url in urls:
+        measure(port, url, 0.5, 1)  # render once: the cached page or the cached run
+        page: list[Measurement] = []
+        trivial: list[Measurement] = []
+        for _ in range(rounds):
+            trivial.append(measure(port, BASELINE, seconds, connections))
+            page.append(measure(port, url, seconds, connections))
+        trivial.append(measure(port, BASELINE, seconds, connections))  # closes the last pair
+        page_rps = sum(m.requests for m in page) / sum(m.seconds for m in page)
+        trivial_rps = sum(m.requests for m in trivial) / sum(m.seconds for m in trivial)
+        latencies = Measurement(url, 0, 0, 1, [x for m in page for x in m.latencies_ms])
+        target = TARGETS.get(url)
+        ratio = page_rps / trivial_rps
+        verdict = "" if target is None else f"{'≥' if ratio >= target else '<'}{target:.1f}"
+        print(
+            f"{NAMES.get(url, url)[:24]:<24} {page_rps:8.1f} {trivial_rps:8.1f} {ratio:6.2f} "
+            f"{verdict:>7} {latencies.percentile(0.5):7.2f} {latencies.percentile(0.99):7.2f} "
+            f"{sum(m.errors for m in page):4d}  {load_average()}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("urls", nargs="*", default=DEFAULT_PAGES, help="Paths to measure.")
+    parser.add_argument("urls", nargs="*", help="Paths to measure.")
+    parser.add_argument(
+        "--interleave", action="store_true", help="Alternate trivial and page rounds (issue 16)."
+    )
+    parser.add_argument("--rounds", type=int, default=6, help="Rounds per page (--interleave).")
     parser.add_argument(
         "--presets", action="store_true", help="Measure the lab page of every sandbox preset."
     )
@@ -205,6 +259,18 @@ def main() -> None:
     args = parser.parse_args()
     if args.presets:
         args.urls = preset_pages()
+    if args.interleave:
+        seconds = args.seconds if "--seconds" in sys.argv else 1.0
+        with tempfile.TemporaryDirectory() as database_dir:
+            env = server_env(database_dir)
+            prepare(env)
+            with gunicorn(env, args.workers) as port:
+                measure(port, BASELINE, 1.0, args.connections)  # warm-up
+                print(f"({os.environ.get('DATABASE_URL', 'SQLite')}, {load_average()} at start)")
+                urls = args.urls or list(TARGETS)
+                interleaved(port, urls, args.rounds, seconds, args.connections)
+        return
+    args.urls = args.urls or DEFAULT_PAGES
 
     with tempfile.TemporaryDirectory() as database_dir:
         env = server_env(database_dir)
