@@ -11,13 +11,26 @@ once and kept in the cache (Redis across processes, or the local cache), keyed b
   so their number is bounded by the course's pages and no parameter can fill the cache.
 
 The one per-visitor part of those pages, the CSRF token (the `hx-headers` of `<body>` and the
-lesson's "mark complete" form), is rendered as a placeholder and replaced by the visitor's own
-token when the page is served: the token and its cookie stay the visitor's, and a cached page
-never carries another visitor's. Signed-in visitors and anyone with a session are never served
-from this cache (their pages show their progress and account links).
+lesson's "mark complete" form), is rendered as a placeholder, and what replaces it depends only
+on what the visitor sends:
 
-Because the served body holds the visitor's token, the response says `Cache-Control: private`
-and `Vary: Cookie`: a browser may keep it, a shared proxy may not.
+- **No CSRF cookie** (a first visit, a crawler, anyone a proxy serves): the token is left
+  empty, so the page is the same bytes for every such visitor and goes out
+  `Cache-Control: public, max-age=PAGE_PUBLIC_SECONDS` with `Vary: Cookie, HX-Request` and no
+  `Set-Cookie`: a CDN or proxy may hold it. `static/js/site.js` gets the visitor a token when
+  it first needs one (a form submit or an htmx POST): it asks the page's own address with the
+  `X-CSRF-Cookie` header, answered here with an empty 204 that sets the `csrftoken` cookie, and
+  then sends the cookie's value (the form field, the `X-CSRFToken` header). Without JavaScript,
+  each emptied form field is followed by a `<noscript>` link to the same page with `?form`: a
+  query string is never cached, so that page is rendered with the visitor's own token (and sets
+  the cookie), and its form works.
+- **A CSRF cookie** (the visitor has posted, logged out, or followed that link): the visitor's
+  own token goes in, and the response is `Cache-Control: private`: a browser may keep it, a
+  shared cache may not.
+
+A cached page therefore never carries another visitor's token. Signed-in visitors and anyone
+with a session are never served from this cache (their pages show their progress and account
+links).
 """
 
 from __future__ import annotations
@@ -32,7 +45,8 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.html import format_html
 
 from .models import Lesson, Module
 
@@ -42,6 +56,20 @@ VERSION_KEY = "page-cache:version"
 CSRF_PLACEHOLDER = "page-cache-csrf-placeholder-0b7f3c1e"
 # The local cache is per process: a reload by another process reaches it when pages expire.
 PAGE_SECONDS = int(getattr(settings, "PAGE_CACHE_SECONDS", 300))
+# How long a browser or proxy may keep a public page: a publish reaches them within this time.
+PAGE_PUBLIC_SECONDS = int(getattr(settings, "PAGE_CACHE_PUBLIC_SECONDS", 60))
+# Sent by site.js to get a CSRF cookie before a cookie-less visitor's first POST.
+TOKEN_REQUEST_HEADER = "X-CSRF-Cookie"
+# The form field Django's {% csrf_token %} draws, with the placeholder as its value.
+TOKEN_FIELD = format_html(
+    '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', CSRF_PLACEHOLDER
+)
+# What a cookie-less visitor's page has instead of it (the no-JavaScript way to a token).
+EMPTY_TOKEN_FIELD = (
+    '<input type="hidden" name="csrfmiddlewaretoken" value="" data-csrf-empty>'
+    '<noscript><p class="muted">Without JavaScript, <a href="?form">open this form</a> '
+    "first.</p></noscript>"
+)
 # Response headers a cached page keeps (htmx's history and swap instructions among them).
 KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "HX-Retarget", "HX-Reswap", "HX-Trigger")
 VARY = ("Cookie", "HX-Request")
@@ -99,18 +127,35 @@ def is_placeholder_render(request: HttpRequest) -> bool:
 
 
 def _serve(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+    """Return the cached page: public without a CSRF cookie, else private with its token."""
     body: str = entry["body"]
+    public = settings.CSRF_COOKIE_NAME not in request.COOKIES
     if CSRF_PLACEHOLDER in body:
-        body = body.replace(CSRF_PLACEHOLDER, get_token(request))
+        if public:
+            body = body.replace(TOKEN_FIELD, EMPTY_TOKEN_FIELD).replace(CSRF_PLACEHOLDER, "")
+        else:
+            body = body.replace(CSRF_PLACEHOLDER, get_token(request))
     response = HttpResponse(body, status=entry["status"])
     for name, value in entry["headers"].items():
         response[name] = value
+    return _mark(response, public=public)
+
+
+def _mark(response: HttpResponse, *, public: bool = False) -> HttpResponse:
+    patch_vary_headers(response, VARY)
+    if public and not response.cookies:
+        patch_cache_control(response, public=True, max_age=PAGE_PUBLIC_SECONDS)
+    else:
+        patch_cache_control(response, private=True, max_age=0)
     return response
 
 
-def _mark(response: HttpResponse) -> HttpResponse:
+def _token_cookie(request: HttpRequest) -> HttpResponse:
+    """An empty answer that gives the visitor a CSRF cookie (asked by site.js before a POST)."""
+    get_token(request)  # CsrfViewMiddleware sets the cookie on the way out
+    response = HttpResponse(status=204)
+    add_never_cache_headers(response)
     patch_vary_headers(response, VARY)
-    patch_cache_control(response, private=True, max_age=0)
     return response
 
 
@@ -119,6 +164,8 @@ def anonymous_page_cache(view: View) -> View:
 
     @functools.wraps(view)
     def wrapped(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if TOKEN_REQUEST_HEADER in request.headers:
+            return _token_cookie(request)
         if not is_cacheable(request):
             return _mark(view(request, *args, **kwargs))
         key = page_key(request)
@@ -140,6 +187,6 @@ def anonymous_page_cache(view: View) -> View:
                 "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
             }
             cache.set(key, entry, PAGE_SECONDS)
-        return _mark(_serve(request, entry))
+        return _serve(request, entry)
 
     return cast(View, wrapped)

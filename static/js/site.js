@@ -59,6 +59,60 @@
     });
   }
 
+  // CSRF on pages served from the public page cache (course/caching.py): such a page carries no
+  // token (the same bytes for every visitor without a cookie), so the token comes from the
+  // `csrftoken` cookie, which the page's own address sets when asked with X-CSRF-Cookie.
+  function cookieToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  var pendingToken = null;
+  function ensureToken() {
+    var token = cookieToken();
+    if (token) return Promise.resolve(token);
+    if (!pendingToken) {
+      pendingToken = fetch(window.location.pathname, {
+        headers: { "X-CSRF-Cookie": "1" }, credentials: "same-origin", cache: "no-store"
+      }).then(function () {
+        pendingToken = null;
+        return cookieToken();
+      }, function () {
+        pendingToken = null;
+        return "";
+      });
+    }
+    return pendingToken;
+  }
+  function isUnsafe(method) { return !/^(get|head|options)$/i.test(method || "get"); }
+
+  // A POST form whose token field is empty waits for a token, fills it in, then submits again
+  // (htmx's own submit handling then runs as usual).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var field = form.querySelector && form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (!field || field.value) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    ensureToken().then(function (token) {
+      if (!token) return;
+      form.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+        input.value = token;
+      });
+      if (form.requestSubmit) form.requestSubmit(event.submitter || undefined); else form.submit();
+    });
+  }, true);
+
+  // htmx requests that change something wait for a token too, then send the cookie's value.
+  document.addEventListener("htmx:confirm", function (event) {
+    if (!isUnsafe(event.detail.verb) || cookieToken()) return;
+    event.preventDefault();
+    ensureToken().then(function () { event.detail.issueRequest(true); });
+  });
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = cookieToken();
+    if (token && isUnsafe(event.detail.verb)) event.detail.headers["X-CSRFToken"] = token;
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     enhanceTabs(document);
     enhancePrint(document);

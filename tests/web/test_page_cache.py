@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from playwright.sync_api import expect
 
-from course.caching import CSRF_PLACEHOLDER, content_version
+from course.caching import CSRF_PLACEHOLDER, PAGE_PUBLIC_SECONDS, content_version
 from course.lab.models import ScenarioPreset
 from course.loading import load_course
 from course.models import Module
@@ -53,17 +56,63 @@ def test_an_anonymous_page_is_rendered_once_then_served_without_queries(
             again = client.get(url)
         assert again.status_code == first.status_code == 200
         assert CSRF_PLACEHOLDER not in again.content.decode()
-        assert "Cookie" in again["Vary"]
-        assert "private" in again["Cache-Control"]
         assert lesson.title in again.content.decode()
 
 
-def test_each_anonymous_visitor_gets_a_working_csrf_token_of_their_own(lesson):
+def test_a_cookieless_visitor_gets_a_public_page_with_no_token_and_no_cookie(client, lesson):
+    for url in pages(lesson):
+        client.get(url)  # render and cache
+        response = Client().get(url)  # another visitor: served from the cache
+        html = response.content.decode()
+        assert response["Cache-Control"] == f"public, max-age={PAGE_PUBLIC_SECONDS}"
+        assert {"Cookie", "HX-Request"} <= {v.strip() for v in response["Vary"].split(",")}
+        assert not response.cookies  # no Set-Cookie on a page a proxy may keep
+        assert CSRF_PLACEHOLDER not in html
+        assert not re.search(r'name="csrfmiddlewaretoken" value="[^"]', html)
+        assert '"X-CSRFToken": ""' in html
+        assert "Log out" not in html
+        # Byte for byte what every other cookie-less visitor gets.
+        assert Client().get(url).content == response.content
+
+
+def test_the_cached_lesson_form_works_after_asking_for_a_token_and_without_javascript(lesson):
+    url = lesson.get_absolute_url()
+    complete = reverse("course:lesson-complete", args=["lambda", "cold-starts"])
+    Client().get(url)  # cached
+    # With JavaScript (site.js): the empty field, then the page's own address with the header.
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(url).content.decode()
+    assert 'name="csrfmiddlewaretoken" value="" data-csrf-empty' in html
+    assert visitor.post(complete, {"complete": "on"}).status_code == 403  # no token yet
+    asked = visitor.get(url, headers={"X-CSRF-Cookie": "1"})
+    assert asked.status_code == 204
+    assert "no-store" in asked["Cache-Control"]
+    token = visitor.cookies["csrftoken"].value
+    done = visitor.post(complete, {"complete": "on"}, headers={"X-CSRFToken": token})
+    assert done.status_code == 302
+    # Now it has a cookie: its pages carry its own token and are private.
+    again = visitor.get(url)
+    assert "private" in again["Cache-Control"]
+    # Without JavaScript: the <noscript> link to "?form", a page never cached, with a token.
+    plain = Client(enforce_csrf_checks=True)
+    assert '<a href="?form">' in plain.get(url).content.decode()
+    form_page = plain.get(url + "?form")
+    assert "private" in form_page["Cache-Control"]
+    match = TOKEN.search(form_page.content.decode())
+    assert match is not None
+    done = plain.post(complete, {"complete": "on", "csrfmiddlewaretoken": match[1]})
+    assert done.status_code == 302
+
+
+def test_each_visitor_with_a_csrf_cookie_gets_a_working_token_of_their_own(lesson):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     url = lesson.get_absolute_url()
     tokens = []
     for visitor in (first, second):
-        html = visitor.get(url).content.decode()
+        visitor.get(url, headers={"X-CSRF-Cookie": "1"})  # what site.js does
+        response = visitor.get(url)
+        html = response.content.decode()
+        assert "private" in response["Cache-Control"]
         assert CSRF_PLACEHOLDER not in html
         match = TOKEN.search(html)
         assert match is not None
@@ -75,7 +124,7 @@ def test_each_anonymous_visitor_gets_a_working_csrf_token_of_their_own(lesson):
     # The second visitor's page came from the cache; its token works with its own cookie.
     response = second.post(complete, {"complete": "on", "csrfmiddlewaretoken": tokens[1]})
     assert response.status_code in (200, 302)
-    # The other visitor's token does not work with this visitor's cookie: it is not shared.
+    # A made-up token does not work with this visitor's cookie.
     refused = first.post(complete, {"complete": "on", "csrfmiddlewaretoken": "x" * 64})
     assert refused.status_code == 403
 
@@ -156,3 +205,52 @@ def test_anonymous_reading_creates_no_session_row(client, lesson):
         assert response.status_code == 200, url
         assert "sessionid" not in response.cookies
     assert Session.objects.count() == 0
+
+
+# In a browser, from pages the cache served: with JavaScript and without.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def chromium(playwright):
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)")
+def test_from_a_cached_lesson_a_visitor_marks_it_complete_signs_up_and_logs_in(
+    chromium, live_server, course_content, javascript
+):
+    url = live_server.url + "/modules/lambda-best-practices/execution-environment-lifecycle/"
+    Client().get(url.removeprefix(live_server.url))  # cached before this visitor comes
+    page = chromium.new_context(java_script_enabled=javascript).new_page()
+    response = page.goto(url)
+    assert response is not None
+    assert "public" in response.headers["cache-control"]
+    if not javascript:
+        page.get_by_role("link", name="open this form").click()
+    page.get_by_role("button", name="Mark lesson complete").click()
+    expect(page.get_by_text("You completed this lesson")).to_be_visible()
+
+    for name in ("Sign up", "Log in"):  # fresh visitors, each on a cached page
+        page = chromium.new_context(java_script_enabled=javascript).new_page()
+        page.goto(url)
+        page.get_by_role("link", name=name).first.click()
+        page.get_by_label("Username").fill("grace")
+        if name == "Sign up":
+            page.get_by_label("Email address").fill("grace@example.com")
+            page.get_by_label("Password:", exact=True).fill("a-very-good-password")
+            page.get_by_label("Password confirmation").fill("a-very-good-password")
+        else:
+            page.get_by_label("Password").fill("a-very-good-password")
+        page.get_by_role("button", name=name).click()
+        expect(page).to_have_url(url)
+        expect(page.locator("summary", has_text="grace")).to_be_visible()
