@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -286,39 +287,83 @@ def first_attempts(quiz: Quiz) -> QuerySet[Attempt]:
     return Attempt.objects.finished().filter(quiz=quiz, pk=Subquery(first)).order_by()
 
 
-def quiz_report(quiz: Quiz) -> QuizReport:
-    """Return a quiz's scores, pass rates, times and item analysis (four queries)."""
-    rows = list(
-        Attempt.objects.finished()
-        .filter(quiz=quiz)
-        .order_by()
-        .values_list("user", "started_at", "finished_at", "score", "max_score", "passed")
-    )
-    percents = [
-        100 * score / maximum for *_, score, maximum, _ in rows if maximum and score is not None
-    ]
-    durations = [
-        (finished - started).total_seconds() for _, started, finished, *_ in rows if finished
-    ]
-    learners_passed = {user for user, *_, passed in rows if passed}
+@dataclass(frozen=True)
+class ItemAnalysis:
+    """What a quiz's first attempts give: kept in the cache (`item_analysis_for`)."""
+
+    first_attempts: int
+    stats: list[item_analysis.ItemStats]
+    alpha: float | None
+    misconceptions: list[item_analysis.MisconceptionCount]
+
+
+# Bump when `item_analysis` computes something else: every cached analysis is then recomputed.
+ANALYSIS_VERSION = 1
+ANALYSIS_SECONDS = 7 * 24 * 3600  # a key no longer asked for (new attempts) expires in a week
+
+
+def analysis_key(quiz: Quiz, finished: int, last_pk: int, last_finished: datetime | None) -> str:
+    """Return the cache key of a quiz's item analysis over its finished attempts as they are.
+
+    A finished attempt never changes what the analysis reads (its recorded responses; a grade
+    override changes the score only), so the analysis changes only when an attempt finishes
+    (the count and the latest id and time change) or goes (the count changes).
+    """
+    stamp = last_finished.isoformat() if last_finished else "-"
+    return f"quiz-report:items:v{ANALYSIS_VERSION}:{quiz.pk}:{finished}:{last_pk}:{stamp}"
+
+
+def item_analysis_for(quiz: Quiz, key: str) -> ItemAnalysis:
+    """Return the quiz's item analysis: from the shared cache, else computed (one query)."""
+    found = cache.get(key)
+    if isinstance(found, ItemAnalysis):
+        return found
     sittings = [
         item_analysis.sitting_from_records(records)
         for records in first_attempts(quiz).values_list("item_responses", flat=True)
     ]
-    stats = item_analysis.analyse(sittings)
+    analysis = ItemAnalysis(
+        first_attempts=len(sittings),
+        stats=item_analysis.analyse(sittings),
+        alpha=item_analysis.cronbach_alpha(sittings),
+        misconceptions=item_analysis.misconception_counts(sittings),
+    )
+    cache.set(key, analysis, ANALYSIS_SECONDS)
+    return analysis
+
+
+def quiz_report(quiz: Quiz) -> QuizReport:
+    """Return a quiz's scores, pass rates, times and item analysis (four queries; three when
+    the item analysis of these finished attempts is in the cache)."""
+    rows = list(
+        Attempt.objects.finished()
+        .filter(quiz=quiz)
+        .order_by()
+        .values_list("user", "started_at", "finished_at", "score", "max_score", "passed", "pk")
+    )
+    percents = [
+        100 * score / maximum for *_, score, maximum, _, _ in rows if maximum and score is not None
+    ]
+    durations = [
+        (finished - started).total_seconds() for _, started, finished, *_ in rows if finished
+    ]
+    learners_passed = {user for user, *_, passed, _ in rows if passed}
+    last_finished = max((row[2] for row in rows if row[2]), default=None)
+    key = analysis_key(quiz, len(rows), max((row[-1] for row in rows), default=0), last_finished)
+    analysis = item_analysis_for(quiz, key)
     return QuizReport(
         quiz=quiz,
         attempts=len(rows),
         learners=len({user for user, *_ in rows}),
-        passed=sum(1 for *_, passed in rows if passed),
+        passed=sum(1 for *_, passed, _ in rows if passed),
         learners_passed=len(learners_passed),
         bins=item_analysis.histogram(percents),
         pass_x=item_analysis.chart_x(quiz.pass_mark),
         durations=item_analysis.quartiles(sorted(durations)),
-        first_attempts=len(sittings),
-        alpha=item_analysis.cronbach_alpha(sittings),
-        items=_item_rows(quiz, stats),
-        misconceptions=item_analysis.misconception_counts(sittings),
+        first_attempts=analysis.first_attempts,
+        alpha=analysis.alpha,
+        items=_item_rows(quiz, analysis.stats),
+        misconceptions=analysis.misconceptions,
     )
 
 

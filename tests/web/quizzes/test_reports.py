@@ -84,7 +84,8 @@ def report_urls(world) -> list[str]:
 
 # Session, user and the instructor check (3), the page's chrome (1, HTML only), then the
 # report's own reads: summaries 1; progress 7 (modules, learners, lessons, practice, attempts,
-# quizzes, lesson count); the quiz 1 + 4 (attempts, first attempts, questions, choices); open
+# quizzes, lesson count); the quiz 1 + 4 (attempts, first attempts, questions, choices; 3 when
+# the item analysis is cached, as here it never is: each call follows new attempts); open
 # exams 2 (attempts, accommodations).
 QUERIES = [3 + 1 + 1, 3 + 1 + 7, 3 + 1 + 7, 3 + 7, 3 + 1 + 1 + 4, 3 + 1 + 2]
 
@@ -142,6 +143,37 @@ def test_learner_progress_csv_has_a_column_per_quiz_and_defuses_formulas(world, 
     assert f"{world['module'].slug}/graded best_percent" in rows[0]
     assert rows[1][0] == "'=cmd"
     assert len(rows) == 4
+
+
+def test_the_item_analysis_is_cached_until_an_attempt_finishes(
+    world, clock, django_assert_num_queries
+):
+    add_learners(world, 3, clock)
+    on_quiz = {"module_slug": world["module"].slug, "quiz_slug": world["quiz"].slug}
+    url = reverse("quizzes:report-quiz", kwargs=on_quiz)
+    computed = world["client"].get(url)
+    with django_assert_num_queries(QUERIES[4] - 1):  # no read of the first attempts
+        cached = world["client"].get(url)
+    assert cached.context["report"] == computed.context["report"]
+    assert cached.content.decode().count("<tr") == computed.content.decode().count("<tr")
+
+    # An override changes the score, never the responses the analysis reads: still cached.
+    first = Attempt.objects.filter(quiz=world["quiz"]).earliest("pk")
+    services.override_score(
+        attempt_id=first.pk, score=0, reason="Regraded", by=make_instructor(), now=clock.now
+    )
+    with django_assert_num_queries(QUERIES[4] - 1):
+        assert world["client"].get(url).context["report"].passed is not None
+
+    # A new learner's first attempt finishes: the analysis is computed again and includes it.
+    add_learners(world, 1, clock)
+    with django_assert_num_queries(QUERIES[4]):
+        report = world["client"].get(url).context["report"]
+    assert report.first_attempts == 4
+    # An open attempt changes nothing the analysis reads: it stays cached.
+    services.start_attempt(quiz=world["quiz"], user=make_user(), now=clock.now)
+    with django_assert_num_queries(QUERIES[4] - 1):
+        assert world["client"].get(url).context["report"].first_attempts == 4
 
 
 def test_quiz_report_draws_the_distribution_and_analyses_first_attempts(world, clock):
