@@ -223,3 +223,54 @@ def test_no_topic_no_view_and_ids_are_unique():
     ids = [detail.id for detail in built.details]
     assert len(ids) == len(set(ids)) == 2 + 4  # two lanes, four cells
     assert [v.key for v in build_views(run(TWO_SUBSCRIBERS))].count("fanout") == 1
+
+
+# --- several functions: the other views say which function they are about -------------------
+
+
+def test_with_several_functions_each_subscribers_event_is_its_own_kitchen_row():
+    from course.lab.core.mechanisms.async_queue import build_async
+    from course.lab.core.mechanisms.pool import build_pool
+
+    events = run(TWO_SUBSCRIBERS)
+    kitchen = build_async(events, None)
+    assert kitchen is not None
+    rows = {(row.function, row.request): row for row in kitchen.rows}
+    # m1 reached a and b, m2 only a: three accepted events, not two merged by id.
+    assert set(rows) == {("a", "m1"), ("b", "m1"), ("a", "m2")}
+    assert kitchen.accepted == 3
+    assert len(rows[("b", "m1")].attempts) == 1 + RETRIES
+    assert rows[("a", "m1")].state == "succeeded"
+    assert rows[("b", "m1")].detail.text.startswith("b: Event m1")
+    assert "of a, b" in kitchen.title
+    pool = build_pool(events, None)
+    assert pool is not None
+    assert {space.function for space in pool.spaces} == {"a", "b"}
+
+
+def test_with_several_functions_the_buffet_holds_only_queue_messages_and_names_its_poller():
+    from course.lab.core.mechanisms.sqs import build_sqs
+
+    data = {
+        "Functions": {
+            "api": {"Code": {"DurationMs": 10, "Sends": ["q"]}},
+            "worker": {},
+            "audit": {},
+        },
+        "Sources": [
+            {"Type": "sync", "Name": "api", "Function": "api"},
+            {"Type": "sqs", "Name": "q", "Function": "worker"},
+            {"Type": "sns", "Name": "t", "Subscriptions": [{"Function": "audit"}]},
+        ],
+        "Traffic": {
+            "Events": [
+                {"AtMs": 0, "Id": "o1"},
+                {"AtMs": 0, "Id": "o2"},
+                {"AtMs": 0, "Id": "s1", "Source": "t"},  # a sign-up: not on the buffet
+            ]
+        },
+    }
+    buffet = build_sqs(run(data), None)
+    assert buffet is not None
+    assert buffet.title.endswith("polled by worker")
+    assert sorted(message.id for message in buffet.messages) == ["o1", "o2"]

@@ -83,6 +83,7 @@ class QueuedEvent:
     """One event on the internal queue and where it stands."""
 
     request: str
+    function: str | None  # named when the run has several functions
     accepted_ms: int
     age_ms: int
     state: str
@@ -98,6 +99,11 @@ class QueuedEvent:
     def age_label(self) -> str:
         """Return the event's age in human units."""
         return format_duration(self.age_ms)
+
+    @property
+    def age_line(self) -> str:
+        """Return the row's second line: its age, after the function's name when it has one."""
+        return f"{self.function} · {self.age_label}" if self.function else f"age {self.age_label}"
 
     @property
     def end_label(self) -> str:
@@ -159,6 +165,7 @@ class _Event:
         "attempts",
         "condition",
         "end_ms",
+        "function",
         "next_at",
         "places",
         "request",
@@ -166,8 +173,9 @@ class _Event:
         "waits",
     )
 
-    def __init__(self, request: str, accepted_ms: int) -> None:
+    def __init__(self, request: str, accepted_ms: int, function: str | None = None) -> None:
         self.request = request
+        self.function = function
         self.accepted_ms = accepted_ms
         self.state = QUEUED
         self.attempts: list[tuple[int, str, int]] = []  # (number, outcome, at_ms)
@@ -183,12 +191,20 @@ def build_async(events: Sequence[TraceEvent], until: int | None) -> AsyncView | 
     if not any(e.kind == Kind.OFFER and e.detail.get("status") == 202 for e in events):
         return None
     seen = events_until(events, until)
+    # With several functions an id may reach more than one (an SNS message, a chain): each
+    # function's event is its own row, named "function: id", and only accepted (202) ones count.
+    functions = sorted({e.function for e in events if e.function is not None})
+    several = len(functions) > 1
     queue: dict[str, _Event] = {}
-    running: dict[int, str] = {}  # env → request it runs
+    running: dict[int, str] = {}  # env → key of the event it runs
     for event in seen:
         kind, request = event.kind, event.request
-        if kind == Kind.OFFER and request is not None:
-            queue.setdefault(request, _Event(request, event.time_ms))
+        key = f"{event.function}: {request}" if several else request
+        if kind == Kind.OFFER and key is not None and request is not None:
+            if several and event.detail.get("status") != 202:
+                continue
+            named = event.function if several else None
+            queue.setdefault(key, _Event(request, event.time_ms, named))
             continue
         if kind == Kind.FREEZE and event.env in running:
             done = queue[running.pop(event.env)]
@@ -197,15 +213,15 @@ def build_async(events: Sequence[TraceEvent], until: int | None) -> AsyncView | 
             elif done.state == RUNNING:
                 done.state = FAILED
             continue
-        found = queue.get(request) if request is not None else None
+        found = queue.get(key) if key is not None and request is not None else None
         if found is None:
             continue
         item = found
         if kind in (Kind.INIT, Kind.THAW):
             item.attempts.append((event.attempt or len(item.attempts) + 1, RUNNING, event.time_ms))
             item.state, item.next_at = RUNNING, None
-            if event.env is not None:
-                running[event.env] = item.request
+            if event.env is not None and key is not None:
+                running[event.env] = key
         elif kind == Kind.INVOKE and item.attempts:
             number, _, at = item.attempts[-1]
             item.attempts[-1] = (number, event.outcome or "ok", at)
@@ -229,9 +245,11 @@ def build_async(events: Sequence[TraceEvent], until: int | None) -> AsyncView | 
     items = list(queue.values())
     drawn = items[:MAX_DRAWN]
     rows = tuple(_row(item, now, position) for position, item in enumerate(drawn))
+    invoked = sorted({item.function for item in items if item.function})
     view = AsyncView(
         key="async",
-        title="The kitchen: Lambda's internal queue (asynchronous invocation)",
+        title="The kitchen: Lambda's internal queue (asynchronous invocation)"
+        + (f" of {', '.join(invoked)}" if invoked else ""),
         summary="",
         until=until,
         time_ms=now,
@@ -265,6 +283,7 @@ def _row(item: _Event, now: int, position: int) -> QueuedEvent:
     age = (item.end_ms if item.end_ms is not None else now) - item.accepted_ms
     row = QueuedEvent(
         request=item.request,
+        function=item.function,
         accepted_ms=item.accepted_ms,
         age_ms=age,
         state=item.state,
@@ -274,9 +293,14 @@ def _row(item: _Event, now: int, position: int) -> QueuedEvent:
         places=tuple(item.places),
         condition=item.condition,
         y=position * ROW_H,
-        detail=Detail(f"async-{item.request}", item.request, ""),
+        detail=Detail(_row_id(item), item.request, ""),
     )
-    return replace(row, detail=Detail(row.detail.id, item.request, _row_text(row, now)))
+    label = f"{item.function}: {item.request}" if item.function else item.request
+    return replace(row, detail=Detail(row.detail.id, label, _row_text(row, now)))
+
+
+def _row_id(item: _Event) -> str:
+    return f"async-{item.function}-{item.request}" if item.function else f"async-{item.request}"
 
 
 def _row_text(row: QueuedEvent, now: int) -> str:
@@ -285,7 +309,8 @@ def _row_text(row: QueuedEvent, now: int) -> str:
         f"attempt {a.number} {'running' if a.outcome == RUNNING else a.outcome}"
         for a in row.attempts
     )
-    text = f"Event {row.request}, accepted at {format_time(row.accepted_ms)}, "
+    owner = f"{row.function}: " if row.function else ""
+    text = f"{owner}Event {row.request}, accepted at {format_time(row.accepted_ms)}, "
     if row.state in (SUCCEEDED, ENDED):
         text += f"{format_duration(row.age_ms)} old when it left the queue; "
     else:

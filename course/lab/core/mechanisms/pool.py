@@ -60,6 +60,7 @@ class Space:
     x: int
     y: int
     detail: Detail
+    function: str | None = None  # named when the run has several functions
 
     @property
     def sign(self) -> str:
@@ -110,6 +111,7 @@ class PoolView(View):
 class _Env:
     __slots__ = (
         "cold_starts",
+        "function",
         "id",
         "invocations",
         "provisioned",
@@ -130,6 +132,7 @@ class _Env:
         self.invocations = 0
         self.cold_starts = 0
         self.shutdown_index = -1
+        self.function: str | None = None
 
 
 def _shown_until(events: Sequence[TraceEvent], until: int | None) -> int:
@@ -150,6 +153,7 @@ def build_pool(events: Sequence[TraceEvent], until: int | None) -> PoolView | No
     seen = events_until(events, shown)
     envs: dict[int, _Env] = {}
     cold = reused = 0
+    several = len({e.function for e in events if e.function is not None}) > 1
     for index, event in enumerate(seen):
         if event.env is None:
             continue
@@ -158,6 +162,7 @@ def build_pool(events: Sequence[TraceEvent], until: int | None) -> PoolView | No
             provisioned = event.kind == Kind.PROVISION
             env = envs[event.env] = _Env(event.env, event.version, provisioned)
             env.since_ms = event.time_ms
+            env.function = event.function if several else None
         kind = event.kind
         if kind == Kind.PROVISION:
             env.state, env.since_ms = FROZEN, event.time_ms
@@ -212,6 +217,7 @@ def _space(env: _Env, position: int) -> Space:
     row, column = divmod(position, COLUMNS)
     kind = "provisioned" if env.provisioned else "on-demand"
     version = f"version {env.version}, " if env.version else ""
+    version = f"{env.function}, {version}" if env.function else version
     state = STATE_LABELS[env.state]
     what = f" for {env.request}" if env.request and env.state in (INITIALISING, BUSY) else ""
     text = (
@@ -220,7 +226,8 @@ def _space(env: _Env, position: int) -> Space:
         f"invocation{'' if env.invocations == 1 else 's'} served, {env.cold_starts} cold "
         f"start{'' if env.cold_starts == 1 else 's'}."
     )
-    detail = Detail(f"pool-env-{env.id}", f"Environment {env.id}: {state}", text)
+    owner = f" ({env.function})" if env.function else ""
+    detail = Detail(f"pool-env-{env.id}", f"Environment {env.id}{owner}: {state}", text)
     return Space(
         env.id,
         env.version,
@@ -233,6 +240,7 @@ def _space(env: _Env, position: int) -> Space:
         column * SPACE_W,
         row * SPACE_H,
         detail,
+        env.function,
     )
 
 

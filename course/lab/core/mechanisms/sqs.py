@@ -207,6 +207,10 @@ def build_sqs(events: Sequence[TraceEvent], until: int | None) -> SqsView | None
     if not any(e.kind == Kind.BATCH_START and "batch" in e.detail for e in events):
         return None
     seen = events_until(events, until)
+    # With several functions only messages sent to a queue (OFFER with a message group) are
+    # the buffet's; the title names the functions that poll it.
+    several = len({e.function for e in events if e.function is not None}) > 1
+    pollers = sorted({e.function for e in events if e.kind == Kind.BATCH_START and e.function})
     messages: dict[str, _Message] = {}
     batches: list[_Batch] = []
     waiting: dict[str, _Batch] = {}  # batch label → batch not yet on an environment
@@ -215,7 +219,8 @@ def build_sqs(events: Sequence[TraceEvent], until: int | None) -> SqsView | None
     for event in seen:
         kind, request = event.kind, event.request
         if kind == Kind.OFFER and request is not None:
-            messages.setdefault(request, _Message(request, event.time_ms))
+            if not several or "group" in event.detail:
+                messages.setdefault(request, _Message(request, event.time_ms))
         elif kind == Kind.BATCH_START and "batch" in event.detail:
             members = _members(event)
             batch = _Batch(len(batches) + 1, request or "", members, event.time_ms)
@@ -260,7 +265,8 @@ def build_sqs(events: Sequence[TraceEvent], until: int | None) -> SqsView | None
     )
     view = SqsView(
         key="sqs",
-        title="The buffet: the SQS queue and its batches",
+        title="The buffet: the SQS queue and its batches"
+        + (f", polled by {', '.join(pollers)}" if several and pollers else ""),
         summary="",
         until=until,
         time_ms=now,
