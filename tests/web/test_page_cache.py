@@ -61,7 +61,9 @@ def test_an_anonymous_page_is_rendered_once_then_served_without_queries(
 
 def test_a_cookieless_visitor_gets_a_public_page_with_no_token_and_no_cookie(client, lesson):
     for url in pages(lesson):
-        client.get(url)  # render and cache
+        first = client.get(url)  # rendered and cached
+        assert not first.cookies
+        assert "public" in first["Cache-Control"]
         response = Client().get(url)  # another visitor: served from the cache
         html = response.content.decode()
         assert response["Cache-Control"] == f"public, max-age={PAGE_PUBLIC_SECONDS}"
