@@ -152,6 +152,12 @@ PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
 THROTTLE_SIGNUPS_PER_HOUR = int(os.environ.get("DJANGO_THROTTLE_SIGNUPS_PER_HOUR", "10"))
 THROTTLE_RESETS_PER_HOUR = int(os.environ.get("DJANGO_THROTTLE_RESETS_PER_HOUR", "5"))
 
+# Anonymous pages are served from the cache (course/caching.py). With the local cache each
+# process keeps its own copy, so a reload made elsewhere reaches it when pages expire; browsers
+# and proxies may keep a public page for PAGE_CACHE_PUBLIC_SECONDS.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_PUBLIC_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_PUBLIC_SECONDS", "60"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "course:module-list"
 

@@ -16,7 +16,7 @@ on what the visitor sends:
 
 - **No CSRF cookie** (a first visit, a crawler, anyone a proxy serves): the token is left
   empty, so the page is the same bytes for every such visitor and goes out
-  `Cache-Control: public, max-age=PAGE_PUBLIC_SECONDS` with `Vary: Cookie, HX-Request` and no
+  `Cache-Control: public, max-age=PAGE_CACHE_PUBLIC_SECONDS` with `Vary: Cookie, HX-Request` and no
   `Set-Cookie`: a CDN or proxy may hold it. `static/js/site.js` gets the visitor a token when
   it first needs one (a form submit or an htmx POST): it asks the page's own address with the
   `X-CSRF-Cookie` header, answered here with an empty 204 that sets the `csrftoken` cookie, and
@@ -54,10 +54,6 @@ View = TypeVar("View", bound=Callable[..., HttpResponse])
 VERSION_KEY = "page-cache:version"
 # Rendered instead of the CSRF token in a page that is about to be cached (see the module doc).
 CSRF_PLACEHOLDER = "page-cache-csrf-placeholder-0b7f3c1e"
-# The local cache is per process: a reload by another process reaches it when pages expire.
-PAGE_SECONDS = int(getattr(settings, "PAGE_CACHE_SECONDS", 300))
-# How long a browser or proxy may keep a public page: a publish reaches them within this time.
-PAGE_PUBLIC_SECONDS = int(getattr(settings, "PAGE_CACHE_PUBLIC_SECONDS", 60))
 # Sent by site.js to get a CSRF cookie before a cookie-less visitor's first POST.
 TOKEN_REQUEST_HEADER = "X-CSRF-Cookie"
 # The form field Django's {% csrf_token %} draws, with the placeholder as its value.
@@ -144,7 +140,7 @@ def _serve(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
 def _mark(response: HttpResponse, *, public: bool = False) -> HttpResponse:
     patch_vary_headers(response, VARY)
     if public and not response.cookies:
-        patch_cache_control(response, public=True, max_age=PAGE_PUBLIC_SECONDS)
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_PUBLIC_SECONDS)
     else:
         patch_cache_control(response, private=True, max_age=0)
     return response
@@ -186,7 +182,7 @@ def anonymous_page_cache(view: View) -> View:
                 "body": response.content.decode(response.charset),
                 "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
             }
-            cache.set(key, entry, PAGE_SECONDS)
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         return _serve(request, entry)
 
     return cast(View, wrapped)

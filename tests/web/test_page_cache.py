@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
@@ -15,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from course.caching import CSRF_PLACEHOLDER, PAGE_PUBLIC_SECONDS, content_version
+from course.caching import CSRF_PLACEHOLDER, content_version
 from course.lab.models import ScenarioPreset
 from course.loading import load_course
 from course.models import Module
@@ -66,7 +67,9 @@ def test_a_cookieless_visitor_gets_a_public_page_with_no_token_and_no_cookie(cli
         assert "public" in first["Cache-Control"]
         response = Client().get(url)  # another visitor: served from the cache
         html = response.content.decode()
-        assert response["Cache-Control"] == f"public, max-age={PAGE_PUBLIC_SECONDS}"
+        assert response["Cache-Control"] == (
+            f"public, max-age={django_settings.PAGE_CACHE_PUBLIC_SECONDS}"
+        )
         assert {"Cookie", "HX-Request"} <= {v.strip() for v in response["Vary"].split(",")}
         assert not response.cookies  # no Set-Cookie on a page a proxy may keep
         assert CSRF_PLACEHOLDER not in html
