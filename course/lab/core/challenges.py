@@ -61,6 +61,15 @@ class CheckResult:
     passed: bool
     hint: str
 
+    @property
+    def actual_text(self) -> str:
+        """Return what happened as a reader writes it: 86,399,700 and 0.25, not 86399700."""
+        if isinstance(self.actual, bool) or not isinstance(self.actual, int | float):
+            return str(self.actual)
+        if isinstance(self.actual, int) or float(self.actual).is_integer():
+            return f"{int(self.actual):,}"
+        return f"{self.actual:,.3f}".rstrip("0").rstrip(".")
+
 
 @dataclass(frozen=True)
 class ChallengeResult:
