@@ -1003,6 +1003,13 @@ def _stream_mapping(fields: Fields, kind: str) -> Mapping_:
             "StartingPosition", "TRIM_HORIZON", STARTING_POSITIONS, "§8 [D35][D36b]"
         )
     else:
+        # AWS requires StartingPosition; for DynamoDB streams there is no default. §8 [D35][D36b]
+        if not fields.has("StartingPosition"):
+            raise ScenarioError(
+                fields.at("StartingPosition"),
+                "is required for a DynamoDB stream; choose one of TRIM_HORIZON, LATEST "
+                "(§8 [D35][D37]: AT_TIMESTAMP is for Kinesis only)",
+            )
         # AT_TIMESTAMP is Kinesis only; DynamoDB streams take TRIM_HORIZON or LATEST. §8 [D35][D37]
         start = fields.choice(
             "StartingPosition",

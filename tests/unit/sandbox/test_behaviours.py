@@ -53,6 +53,7 @@ def test_dynamodb_records_older_than_max_age_go_to_the_failure_destination() -> 
             "Source": {
                 "Type": "dynamodb",
                 "EventSourceMapping": {
+                    "StartingPosition": "TRIM_HORIZON",
                     "MaximumRecordAgeInSeconds": 60,
                     "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:sqs:r:1:q"}},
                 },

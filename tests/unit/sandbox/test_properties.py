@@ -74,6 +74,8 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "MaximumRetryAttempts": draw(st.integers(0, 3)),
             "BisectBatchOnFunctionError": draw(st.booleans()),
             "ParallelizationFactor": draw(st.integers(1, 3)),
+            # AWS requires it (§8 [D35]); both positions read the same records here.
+            "StartingPosition": draw(st.sampled_from(["TRIM_HORIZON", "LATEST"])),
         }
     return data
 
