@@ -57,7 +57,16 @@ def sns_delay_ms(attempt: int) -> int:
 class Route:
     """One subscription or one rule target: where a matching message is delivered."""
 
-    __slots__ = ("dlq", "function", "label", "max_age_ms", "max_attempts", "pattern", "scope")
+    __slots__ = (
+        "dlq",
+        "function",
+        "label",
+        "max_age_ms",
+        "max_attempts",
+        "pattern",
+        "pattern_json",
+        "scope",
+    )
 
     def __init__(
         self,
@@ -72,6 +81,8 @@ class Route:
         self.function = function
         self.label = label
         self.pattern = pattern
+        # The policy or pattern as compact JSON for the trace (None: no filter, every message).
+        self.pattern_json = json.dumps(pattern, ensure_ascii=False) if pattern is not None else None
         self.scope = scope
         self.dlq = dlq
         self.max_attempts = max_attempts
@@ -129,6 +140,8 @@ class FanoutSource(Source):
                         target.maximum_event_age_s * 1000,
                     )
                 )
+        # FANOUT events share this mapping: route label → its filter policy or rule pattern.
+        self.filters: dict[str, str | None] = {r.label: r.pattern_json for r in self.routes}
         self.faults: tuple[Fault, ...] = tuple(
             f for f in self.scenario.faults if f.effect == "delivery-error"
         )
@@ -164,6 +177,7 @@ class FanoutSource(Source):
                 source=self.spec.name,
                 delivered_to=[r.function for r in matched],
                 filtered_out=filtered,
+                filters=self.filters,
             )
         # Publish / PutEvents succeeded: each delivery is an item of its own from here on.
         self.finish_item(now, item, SUCCEEDED)

@@ -9,13 +9,14 @@ or DLQ / DISCARD when it gives up: events of no function carrying `subscriber`).
 the subscriber's own async events follow (INIT or THAW, INVOKE, FREEZE, RETRY_SCHEDULED,
 DESTINATION, DLQ, DISCARD), matched by function and message id.
 
-The trace does not carry the filter policies or rule patterns themselves: a lane says which
-messages its filter let through and which it left out.
+FANOUT also carries `filters`: every subscriber's filter policy (SNS) or rule's event pattern
+(EventBridge) as compact JSON, keyed like `filtered_out` (null: an SNS subscription without a
+filter policy, which gets every message). Each lane shows its policy as text below the picture.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from course.sandbox import Kind, TraceEvent
@@ -109,6 +110,8 @@ class Lane:
     failed: int
     y: int  # top of the lane, inside its topic
     detail: Detail
+    policy: str | None = None  # the filter policy or rule pattern as compact JSON
+    unfiltered: bool = False  # the trace says this subscriber has no filter policy
 
     @property
     def mid(self) -> int:
@@ -227,13 +230,14 @@ class _Delivery:
 
 
 class _Topic:
-    __slots__ = ("kind", "lanes", "messages", "name", "rules")
+    __slots__ = ("filters", "kind", "lanes", "messages", "name", "rules")
 
     def __init__(self, name: str, kind: str) -> None:
         self.name = name
         self.kind = kind
         self.lanes: list[str] = []  # subscribers in order of first appearance
         self.rules: dict[str, str] = {}  # subscriber → rule, when a label names it
+        self.filters: dict[str, str | None] = {}  # subscriber → policy JSON (None: no filter)
         self.messages: dict[str, tuple[int, dict[str, _Delivery | None]]] = {}
 
 
@@ -270,6 +274,13 @@ def build_fanout(events: Sequence[TraceEvent], until: int | None) -> FanoutView 
                 if rule:
                     topic.rules[function] = rule
                 cells.setdefault(function, None)
+            filters = event.detail.get("filters")
+            if isinstance(filters, Mapping):
+                for label, policy in filters.items():
+                    rule, _, function = str(label).rpartition("→")
+                    if rule:
+                        topic.rules.setdefault(function, rule)
+                    topic.filters[function] = None if policy is None else str(policy)
             for function in cells:
                 if function not in topic.lanes:
                     topic.lanes.append(function)
@@ -415,6 +426,8 @@ def _topic(topic: _Topic, now: int, top: int) -> Topic:
             failed=counts[FAILED],
             y=HEAD_H + position * LANE_H,
             detail=Detail(f"fanout-{topic.name}-{subscriber}", subscriber, ""),
+            policy=topic.filters.get(subscriber),
+            unfiltered=subscriber in topic.filters and topic.filters[subscriber] is None,
         )
         lanes.append(replace(lane, detail=replace(lane.detail, text=_lane_text(topic, lane))))
     return Topic(
@@ -530,7 +543,13 @@ def _lane_text(topic: _Topic, lane: Lane) -> str:
     )
     if lane.undelivered:
         text += f", {lane.undelivered} never delivered"
-    return text + "."
+    text += "."
+    if lane.policy is not None:
+        what = "Rule pattern" if topic.kind == "eventbridge" else "Filter policy"
+        text += f" {what}: {lane.policy}."
+    elif lane.unfiltered:
+        text += " No filter policy: every message."
+    return text
 
 
 def _summary(view: FanoutView) -> str:
