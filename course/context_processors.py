@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .caching import CSRF_PLACEHOLDER, is_placeholder_render
+from .caching import is_public_render
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -23,7 +23,8 @@ def site(request: HttpRequest) -> dict[str, object]:
         "site_name": "Lambda Lab",
         "is_instructor": SimpleLazyObject(is_instructor),
     }
-    if is_placeholder_render(request):
-        # A page rendered for the anonymous page cache: the visitor's token goes in when served.
-        values["csrf_token"] = CSRF_PLACEHOLDER
+    if is_public_render(request):
+        # A page for the anonymous page cache: no token in it (see includes/csrf_field.html).
+        values["csrf_token"] = ""
+        values["public_page"] = True
     return values

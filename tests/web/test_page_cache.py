@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from course.caching import CSRF_PLACEHOLDER, content_version
+from course.caching import content_version
 from course.lab.models import ScenarioPreset
 from course.loading import load_course
 from course.models import Module
@@ -56,7 +56,7 @@ def test_an_anonymous_page_is_rendered_once_then_served_without_queries(
         with django_assert_num_queries(0):
             again = client.get(url)
         assert again.status_code == first.status_code == 200
-        assert CSRF_PLACEHOLDER not in again.content.decode()
+        assert again.content == first.content
         assert lesson.title in again.content.decode()
 
 
@@ -72,7 +72,6 @@ def test_a_cookieless_visitor_gets_a_public_page_with_no_token_and_no_cookie(cli
         )
         assert {"Cookie", "HX-Request"} <= {v.strip() for v in response["Vary"].split(",")}
         assert not response.cookies  # no Set-Cookie on a page a proxy may keep
-        assert CSRF_PLACEHOLDER not in html
         assert not re.search(r'name="csrfmiddlewaretoken" value="[^"]', html)
         assert '"X-CSRFToken": ""' in html
         assert "Log out" not in html
@@ -118,7 +117,8 @@ def test_each_visitor_with_a_csrf_cookie_gets_a_working_token_of_their_own(lesso
         response = visitor.get(url)
         html = response.content.decode()
         assert "private" in response["Cache-Control"]
-        assert CSRF_PLACEHOLDER not in html
+        assert "data-csrf-empty" not in html
+        assert "?form" not in html
         match = TOKEN.search(html)
         assert match is not None
         token = match[1]
@@ -126,12 +126,37 @@ def test_each_visitor_with_a_csrf_cookie_gets_a_working_token_of_their_own(lesso
         tokens.append(token)
     assert tokens[0] != tokens[1]
     complete = reverse("course:lesson-complete", args=["lambda", "cold-starts"])
-    # The second visitor's page came from the cache; its token works with its own cookie.
+    # The second visitor's page was rendered for them; its token works with its own cookie.
     response = second.post(complete, {"complete": "on", "csrfmiddlewaretoken": tokens[1]})
     assert response.status_code in (200, 302)
     # A made-up token does not work with this visitor's cookie.
     refused = first.post(complete, {"complete": "on", "csrfmiddlewaretoken": "x" * 64})
     assert refused.status_code == 403
+
+
+def test_a_visitor_with_a_csrf_cookie_is_never_served_the_public_page(lesson):
+    url = lesson.get_absolute_url()
+    Client().get(url)  # the public page, cached
+    visitor = Client()
+    visitor.get(url, headers={"X-CSRF-Cookie": "1"})
+    with CaptureQueriesContext(connection) as queries:
+        response = visitor.get(url)
+    assert len(queries) > 0  # rendered for this visitor, with their token
+    assert "private" in response["Cache-Control"]
+    assert TOKEN.search(response.content.decode())
+
+
+def test_the_no_javascript_fallback_is_drawn_by_the_template_where_the_form_is(lesson):
+    html = Client().get(lesson.get_absolute_url()).content.decode()
+    form = re.search(r'<form method="post".*?</form>', html, re.DOTALL)
+    assert form is not None
+    assert form[0].count("data-csrf-empty") == 1
+    assert form[0].count('<noscript><p class="muted">Without JavaScript, <a href="?form">') == 1
+    assert html.count("<noscript>") == 1  # only forms that post get it
+    # The page with a query string draws the real token and no fallback.
+    own = Client().get(lesson.get_absolute_url() + "?form").content.decode()
+    assert "<noscript>" not in own
+    assert TOKEN.search(own)
 
 
 def test_a_cached_page_never_shows_another_visitors_data(lesson):
