@@ -2,7 +2,11 @@
 
 Built from the trace alone. Per shard lane (a shard, or one of its ParallelizationFactor lanes)
 the records arrive in order (`OFFER`); each try holds a contiguous range of them
-(`BATCH_START` first/last sequence numbers) and ends in the `INVOKE`'s outcome; a failed range is
+(`BATCH_START` first/last sequence numbers) and ends in the `INVOKE`'s outcome. The engine
+stamps that outcome on the `INVOKE`, at the start of the try; the view shows it only once the
+try has ended (the environment's `FREEZE`, after a `TIMEOUT` if any, then the poller's
+`CHECKPOINT`, `BATCH_BISECT`, `RETRY_SCHEDULED`, `DESTINATION` or `DISCARD`), so a step in the
+middle of a try shows it running. A failed range is
 split in two (`BATCH_BISECT` halves), resumed after a partial checkpoint (`CHECKPOINT` before its
 last record, ReportBatchItemFailures), retried (`RETRY_SCHEDULED`) or given up (`DESTINATION`
 metadata record or `DISCARD`). Ranges are the tree's nodes: a batch read from the checkpoint is a
@@ -154,6 +158,8 @@ class _Lane:
     pending: list[_Node] = field(default_factory=list)  # halves and rests not yet tried
     current: _Node | None = None
     busy: bool = False  # the current node's last try has not finished
+    invoke: TraceEvent | None = None  # the current try's INVOKE, its outcome not yet shown
+    awaiting: tuple[str, int] | None = None  # the current try's (label, attempt), no INVOKE yet
     checkpoint: int | None = None  # position of the last checkpointed record
     marks: dict[int, str] = field(default_factory=dict)  # position → failed | expired | discarded
     ages: list[int] = field(default_factory=list)
@@ -167,12 +173,12 @@ class _Reader:
         self.lanes: dict[str, _Lane] = {}
         self.where: dict[str, tuple[_Lane, int]] = {}  # record id → lane and position
         self.failures: list[str] = []
-        # The INVOKE of a try is recorded at its start, before or after BATCH_START (a cold
-        # start runs INIT first): find it by (batch label, attempt) among the visible events.
-        self.invokes: dict[tuple[str, int], list[TraceEvent]] = defaultdict(list)
-        for event in events[:visible]:
-            if event.kind == Kind.INVOKE and event.request is not None:
-                self.invokes[(event.request, event.attempt or 1)].append(event)
+        # The INVOKE of a try is recorded when its handler starts: at the BATCH_START's instant
+        # just before it (a warm environment), or later (after a cold start's INIT). A throttled
+        # try has none, and its retry has the same (label, attempt).
+        self.unclaimed: dict[tuple[str, int], TraceEvent] = {}  # INVOKEs before their try
+        self.awaiting: dict[tuple[str, int], _Lane] = {}  # tries before their INVOKE
+        self.running: dict[int, _Lane] = {}  # environment → the lane whose try it runs
         for event in events[:visible]:
             self.read(event)
 
@@ -182,7 +188,14 @@ class _Reader:
 
     def read(self, event: TraceEvent) -> None:
         kind = event.kind
-        if kind == Kind.OFFER:
+        if kind == Kind.INVOKE:
+            self.invoked(event)
+        elif kind in (Kind.TIMEOUT, Kind.FREEZE) and event.env is not None:
+            # The environment is done with the try: its outcome is known from now on.
+            running = self.running.get(event.env)
+            if running is not None:
+                self.reveal(running)
+        elif kind == Kind.OFFER:
             name = event.detail.get("shard")
             if isinstance(name, str) and event.request is not None:
                 lane = self.lanes.setdefault(name, _Lane(name))
@@ -202,6 +215,8 @@ class _Reader:
                     node.after = "its records expired (stream retention) before a try succeeded"
         elif (found_lane := self.lane(event)) is not None:
             lane, node = found_lane, found_lane.current
+            if kind != Kind.THROTTLE:
+                self.reveal(lane)  # the poller acts on a try's result once it has ended
             if kind == Kind.CHECKPOINT:
                 self.checkpoint(lane, node, str(event.detail.get("sequence_number")))
             elif node is None:
@@ -216,6 +231,9 @@ class _Reader:
                     node.after = "tried again"
             elif kind == Kind.THROTTLE:
                 lane.busy = False
+                if lane.awaiting is not None:
+                    self.awaiting.pop(lane.awaiting, None)  # never invoked: no INVOKE follows
+                    lane.awaiting = None
                 if node.outcomes:
                     node.outcomes[-1] = "throttled"
                 node.after = "retried after a throttle"
@@ -240,18 +258,47 @@ class _Reader:
         if isinstance(age, int):
             lane.ages.append(age)
         node = self.node_for(lane, first, last)
-        outcome = "running"
-        found = self.invokes.get((event.request or "", event.attempt or 1))
-        while found:
-            invoke = found.pop(0)
-            if invoke.time_ms >= event.time_ms:
-                outcome = invoke.outcome or "ok"
-                node.error_type = str(invoke.detail.get("error_type") or "") or None
-                break
-        node.outcomes.append(outcome)
+        node.outcomes.append("running")
         node.after = ""
         lane.current = node
         lane.busy = True
+        lane.invoke = None
+        key = (event.request or "", event.attempt or 1)
+        invoke = self.unclaimed.pop(key, None)
+        if invoke is not None and invoke.time_ms == event.time_ms:
+            self.claim(lane, invoke)
+        else:
+            lane.awaiting = key
+            self.awaiting[key] = lane
+
+    def invoked(self, event: TraceEvent) -> None:
+        """Hand an INVOKE to the try waiting for it, or keep it for the try it starts."""
+        if event.request is None:
+            return
+        key = (event.request, event.attempt or 1)
+        lane = self.awaiting.pop(key, None)
+        if lane is None:
+            self.unclaimed[key] = event
+        elif lane.awaiting == key and lane.busy:
+            self.claim(lane, event)
+
+    def claim(self, lane: _Lane, invoke: TraceEvent) -> None:
+        lane.awaiting = None
+        lane.invoke = invoke
+        if invoke.env is not None:
+            self.running[invoke.env] = lane
+
+    def reveal(self, lane: _Lane) -> None:
+        """Show the outcome of the lane's try, which has ended."""
+        invoke, node = lane.invoke, lane.current
+        lane.invoke = None
+        if invoke is None or node is None or not node.outcomes:
+            return
+        if invoke.env is not None and self.running.get(invoke.env) is lane:
+            del self.running[invoke.env]
+        if node.outcomes[-1] == "running":
+            node.outcomes[-1] = invoke.outcome or "ok"
+            node.error_type = str(invoke.detail.get("error_type") or "") or None
 
     def node_for(self, lane: _Lane, first: int, last: int) -> _Node:
         """Return the tree node a try of records [first, last] belongs to."""
@@ -323,6 +370,7 @@ class _Reader:
         if found is None:
             return
         lane, first = found
+        self.reveal(lane)
         last = self.position(lane, end)
         last = first if last is None else last
         for position in range(first, last + 1):
