@@ -29,7 +29,7 @@ from course.models import Lesson, Module, User
 
 from . import grading, services
 from .lookups import close_if_overdue
-from .models import Attempt, Question, ReviewPolicy
+from .models import Attempt, Question, QuestionQuerySet, ReviewPolicy
 from .practice import PracticeResult
 from .snapshot import QuestionSnapshot
 
@@ -41,14 +41,29 @@ KEYS_PARAM = "keys"
 
 @dataclass(frozen=True)
 class PracticeSet:
+    """A practice set: its questions' keys in order, and a way to fetch one question.
+
+    The page shows one question at a time, so the set holds only each question's id and key
+    (one small query, whatever the set's size); `question(key)` fetches one question in full
+    with its choices (two queries, once per key).
+    """
+
     module: Module
     lesson: Lesson | None
-    questions: list[Question]
+    # Each question's id by its key, in the set's order.
+    ids: dict[str, int]
+    # The set's questions, to fetch one from (with its lesson, without the lesson's text).
+    source: QuestionQuerySet
     url: str
     # The query parameters that narrow a lesson's set to missed questions, carried by every link.
     scope: dict[str, str] = field(default_factory=dict)
     # Where the missed questions come from, in words ("Quiz 3"); empty for a whole set.
     missed_in: str = ""
+    _fetched: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.ids)
 
     @property
     def title(self) -> str:
@@ -61,12 +76,15 @@ class PracticeSet:
         """Return where the page's answers are posted: the set's URL with its scope."""
         return self.link(missed=False)
 
-    def snapshots(self) -> dict[str, QuestionSnapshot]:
-        """Return each question as plain data, by key, in the set's order."""
-        return {question.key: question.as_snapshot() for question in self.questions}
-
     def question(self, key: str) -> Question:
-        return next(question for question in self.questions if question.key == key)
+        """Return the set's question `key` with its lesson and choices (KeyError if not in it)."""
+        if key not in self._fetched:
+            self._fetched[key] = self.source.with_choices().get(pk=self.ids[key])
+        return self._fetched[key]
+
+    def snapshot(self, key: str) -> QuestionSnapshot:
+        """Return the set's question `key` as plain data (KeyError if not in it)."""
+        return self.question(key).as_snapshot()
 
     def link(self, *, missed: bool, **params: object) -> str:
         """Return the set's URL with a query string (`None` values are left out)."""
@@ -95,14 +113,15 @@ def get_practice_set(
         Question.objects.active()
         .select_related("lesson")
         .defer(*(f"lesson__{name}" for name in LESSON_TEXT))
-        .with_choices()
     )
     if lesson_slug is None:
         module = get_object_or_404(Module.objects.published(), slug=module_slug)
+        source = questions.filter(module=module, lesson__is_active=True)
         return PracticeSet(
             module=module,
             lesson=None,
-            questions=list(questions.filter(module=module, lesson__is_active=True)),
+            ids=_ids(source),
+            source=source,
             url=reverse("quizzes:practice-module", kwargs={"module_slug": module.slug}),
         )
     lesson = get_object_or_404(
@@ -113,11 +132,9 @@ def get_practice_set(
     url = lesson_set_url(lesson.module.slug, lesson.slug)
     scope = scope or {}
     if ATTEMPT_PARAM not in scope and KEYS_PARAM not in scope:
+        source = questions.filter(lesson=lesson)
         return PracticeSet(
-            module=lesson.module,
-            lesson=lesson,
-            questions=list(questions.filter(lesson=lesson)),
-            url=url,
+            module=lesson.module, lesson=lesson, ids=_ids(source), source=source, url=url
         )
     if not getattr(user, "is_authenticated", False):
         raise Http404("Only a signed-in learner has missed questions to practise.")
@@ -130,14 +147,21 @@ def get_practice_set(
         keys = _unsign(scope[KEYS_PARAM], user=user, lesson=lesson)
         narrowed = {KEYS_PARAM: scope[KEYS_PARAM]}
         missed_in = "your quizzes and practice"
+    source = questions.filter(module=lesson.module, key__in=keys)
     return PracticeSet(
         module=lesson.module,
         lesson=lesson,
-        questions=list(questions.filter(module=lesson.module, key__in=keys)),
+        ids=_ids(source),
+        source=source,
         url=url,
         scope=narrowed,
         missed_in=missed_in,
     )
+
+
+def _ids(source: QuestionQuerySet) -> dict[str, int]:
+    """Return each question's id by key, in the set's order (one query, no question text)."""
+    return {key: pk for pk, key in source.values_list("pk", "key")}
 
 
 def lesson_set_url(module_slug: str, lesson_slug: str) -> str:

@@ -1,4 +1,8 @@
-"""Practice: one question at a time, with what was right and why as soon as it is answered."""
+"""Practice: one question at a time, with what was right and why as soon as it is answered.
+
+A page fetches the set's ids and keys and the one question it shows (`PracticeSet.question`):
+its work does not grow with the number of questions in the set.
+"""
 
 from __future__ import annotations
 
@@ -39,11 +43,13 @@ def practice_questions(
             answered=request.GET.get("answered") == "1",
         )
         return render(request, template, context)
-    # A variant is judged as the page drew it: with the seed the form carries.
-    snapshots = pset.snapshots()
+    # Only the posted question is fetched; a variant is judged as the page drew it: with the
+    # seed the form carries.
     posted = request.POST.get("question", "")
-    if posted in snapshots:
-        snapshots[posted] = variants.realise(snapshots[posted], _seed(request.POST.get("seed", "")))
+    snapshots: dict[str, QuestionSnapshot] = {}
+    if posted in pset.ids:
+        drawn = _seed(request.POST.get("seed", ""))
+        snapshots[posted] = variants.realise(pset.snapshot(posted), drawn)
     form = PracticeAnswerForm(request.POST, questions=snapshots)
     if not form.is_valid():
         seed = form.cleaned_data.get("seed")
@@ -81,11 +87,9 @@ class _Page:
         self.pset = pset
         self.missed_only = missed_only
         by_pk = practice.latest_results(
-            user=request.user,
-            session=request.session,
-            question_ids=[question.pk for question in pset.questions],
+            user=request.user, session=request.session, question_ids=list(pset.ids.values())
         )
-        self.results = {q.key: by_pk[q.pk] for q in pset.questions if q.pk in by_pk}
+        self.results = {key: by_pk[pk] for key, pk in pset.ids.items() if pk in by_pk}
 
     def context(
         self,
@@ -97,7 +101,7 @@ class _Page:
     ) -> dict[str, object]:
         pset = self.pset
         where = walk(
-            [question.key for question in pset.questions],
+            pset.keys,
             self.results,
             current=current,
             answered=answered,
@@ -127,7 +131,7 @@ class _Page:
         if where.stop is None:
             return context
         stop = where.stop
-        snapshot = variants.realise(pset.snapshots()[stop.key], seed)
+        snapshot = variants.realise(pset.snapshot(stop.key), seed)
         snapshot["choices"] = shuffle_choices(snapshot["choices"], Random(seed))
         context |= {
             "question": snapshot,

@@ -48,8 +48,9 @@ def test_a_multiple_response_question_uses_checkboxes_and_says_how_many(client):
 @pytest.mark.parametrize("size", [5, 20])
 def test_practice_page_query_count_is_constant(client, django_assert_num_queries, size):
     _, (lesson,), _ = make_bank(questions=size, multiple_every=4)
-    # Lesson with module, questions, their choices; no practice rows for a visitor.
-    with django_assert_num_queries(3):
+    # Lesson with module, the set's ids and keys, the one question shown, its choices; no
+    # practice rows for a visitor.
+    with django_assert_num_queries(4):
         assert client.get(practice_url(lesson)).status_code == 200
 
 
@@ -61,8 +62,9 @@ def test_practice_page_query_count_is_constant_for_a_learner(
     client.force_login(make_user())
     for question in questions[:3]:
         answer(client, lesson, question, ["b"])
-    # Lesson, questions, choices, session, user, practice answers, instructor check (header).
-    with django_assert_num_queries(7):
+    # Lesson, the set's ids and keys, the question shown, its choices, session, user,
+    # practice answers, instructor check (header).
+    with django_assert_num_queries(8):
         assert client.get(practice_url(lesson) + "?missed=1").status_code == 200
 
 
