@@ -45,6 +45,13 @@ class ScenarioPreset(models.Model):
     scenario = models.JSONField()
     source_path = models.CharField(max_length=500, blank=True)
     is_active = models.BooleanField(default=True)
+    source_yaml = models.TextField(
+        blank=True,
+        help_text="The file's text as saved in the studio (empty: the file is the source).",
+    )
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was saved in the studio since the last load."
+    )
 
     objects = ScenarioPresetQuerySet.as_manager()
 

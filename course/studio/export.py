@@ -1,7 +1,7 @@
 """Write the course in the database back to the file format (`manage.py exportcourse DIR`).
 
-Lessons, questions, quizzes and presets come from the database (a lesson or question edited in
-the studio from its stored text, the others from the text they were loaded from); module
+Lessons, questions, quizzes and presets come from the database (a lesson, question or preset
+edited in the studio from its stored text, the others from the text they were loaded from); module
 introductions and drawings (`figures/`, `analogies/`, `analogies.yaml`), which the database
 keeps only rendered, come from the module's folder under `COURSE_CONTENT_DIR`; analogies
 declared in the studio are added to `analogies.yaml`, their drawings written to `analogies/`.
@@ -65,7 +65,7 @@ def module_files(module: Module) -> ModuleFiles:
         files.texts["quizzes.yaml"] = quizzes_file([data for _, _, data in quizzes])
     presets = ScenarioPreset.objects.filter(module=module, is_active=True).select_related("lesson")
     for preset in presets:
-        files.texts[f"scenarios/{preset.slug}.yaml"] = preset_file(_preset(preset))
+        files.texts[f"scenarios/{preset.slug}.yaml"] = preset_text(preset)
     source = module_folder(module)
     declared = list(StudioAnalogy.objects.filter(module=module).order_by("key"))
     if declared:
@@ -153,6 +153,11 @@ def _quiz(quiz: Quiz) -> tuple[int, str, dict[str, Any]]:
             "closes_at": quiz.closes_at,
         },
     )
+
+
+def preset_text(preset: ScenarioPreset) -> str:
+    """Return a preset's file: its text as saved in the studio, else written from its row."""
+    return preset.source_yaml or preset_file(_preset(preset))
 
 
 def _preset(preset: ScenarioPreset) -> dict[str, Any]:

@@ -87,3 +87,27 @@ class AnalogyForm(forms.Form):
     def values(self) -> dict[str, str]:
         """Return the submitted text of every field (checked by the services, not here)."""
         return {name: str(self.data.get(name, ""))[:MAX_SVG] for name in self.fields}
+
+
+class PresetTextForm(forms.Form):
+    """A sandbox preset as its file `scenarios/<slug>.yaml` says it (checked by `presets.py`)."""
+
+    slug = forms.CharField(
+        max_length=50,
+        required=False,
+        label="File name (slug)",
+        help_text="The preset is scenarios/<slug>.yaml and its lab page ends in /<slug>/: "
+        "a lowercase slug, like cold-then-warm.",
+    )
+    text = forms.CharField(
+        max_length=MAX_TEXT,
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "false", "class": "studio-editor"}),
+        label="Preset (YAML)",
+    )
+
+    def values(self) -> tuple[str, str]:
+        """Return the submitted slug and text (checked by the studio's presets, not here)."""
+        slug = str(self.data.get("slug", "")).strip()[:50]
+        return slug, str(self.data.get("text", ""))[:MAX_TEXT]

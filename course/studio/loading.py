@@ -1,5 +1,6 @@
-"""The studio's part of `loadcourse`: name the questions edited and the analogies declared in the
-browser before a load, and let the files be the source again after it (see `course.loading`)."""
+"""The studio's part of `loadcourse`: name the questions and presets edited and the analogies
+declared in the browser before a load, and let the files be the source again after it (see
+`course.loading`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from course.lab.models import ScenarioPreset
 from course.loading import browser_edits_requested, module_loaded
 from course.models import Module
 from quizzes.models import Question
@@ -37,5 +39,19 @@ def analogies_from_files(*, module: Module, **kwargs: Any) -> None:
 def questions_from_files(*, module: Module, **kwargs: Any) -> None:
     """After a load the files are the source again (the version number carries on)."""
     Question.objects.filter(module=module, edited_at__isnull=False).update(
+        edited_at=None, source_yaml=""
+    )
+
+
+@receiver(browser_edits_requested, dispatch_uid="studio.edited_presets")
+def edited_presets(**kwargs: Any) -> list[str]:
+    rows = ScenarioPreset.objects.filter(edited_at__isnull=False).order_by("module__slug", "slug")
+    return [f"preset {module}/{slug}" for module, slug in rows.values_list("module__slug", "slug")]
+
+
+@receiver(module_loaded, dispatch_uid="studio.presets_from_files")
+def presets_from_files(*, module: Module, **kwargs: Any) -> None:
+    """After a load the preset files are the source again (`course.lab.loading` wrote them)."""
+    ScenarioPreset.objects.filter(module=module, edited_at__isnull=False).update(
         edited_at=None, source_yaml=""
     )

@@ -19,4 +19,8 @@ urlpatterns = [
         views.question_preview,
         name="question-preview",
     ),
+    path("presets/", views.preset_list, name="preset-list"),
+    path("<slug:module_slug>/new-preset/", views.preset_new, name="preset-new"),
+    path("<slug:module_slug>/preset-preview/", views.preset_preview, name="preset-preview"),
+    path("<slug:module_slug>/presets/<slug:preset_slug>/", views.preset_edit, name="preset-edit"),
 ]

@@ -92,6 +92,10 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "studio:analogy-new": INSTRUCTORS,
     "studio:analogy-edit": INSTRUCTORS,
     "studio:analogy-preview": POST_ONLY,
+    "studio:preset-list": INSTRUCTORS,
+    "studio:preset-new": INSTRUCTORS,
+    "studio:preset-edit": INSTRUCTORS,
+    "studio:preset-preview": POST_ONLY,
     # A preview link: 404 for everyone but instructors (it does not exist for them).
     "studio:preview-open": ("denied", "denied", "denied", "ok", "ok"),
     "studio:preview-exit": POST_ONLY,
@@ -194,6 +198,9 @@ def world() -> World:
         "studio:analogy-new": on_module,
         "studio:analogy-edit": on_module | {"key": analogy.key},
         "studio:analogy-preview": on_module,
+        "studio:preset-new": on_module,
+        "studio:preset-edit": on_module | {"preset_slug": "demo"},
+        "studio:preset-preview": on_module,
     }
     for name in EXPECTED:
         if "attempt-" in name or name.startswith("quizzes:exam-"):

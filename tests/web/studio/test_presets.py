@@ -1,0 +1,194 @@
+"""Sandbox presets in the studio: checked as at load, previewed as the lab runs them, saved."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from course.lab.models import ScenarioPreset
+from course.studio.presets import preset_yaml
+from tests.factories import make_instructor, make_user
+from tests.helpers.course import CONTENT_DIR
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "cold-then-warm"
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def main_of(page: str) -> str:
+    return page[page.index("<main") : page.index("</main>")]
+
+
+@pytest.fixture
+def preset(course_content) -> ScenarioPreset:
+    return ScenarioPreset.objects.select_related("module").get(slug=SLUG)
+
+
+def edit_url(preset: ScenarioPreset) -> str:
+    return reverse("studio:preset-edit", args=[preset.module.slug, preset.slug])
+
+
+def test_the_real_preset_opens_from_its_file_with_its_preview(
+    preset, django_assert_num_queries
+):
+    client = client_for(make_instructor())
+    with django_assert_num_queries(7):  # session, user, instructor (twice), module, preset, lessons
+        response = client.get(edit_url(preset))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "InitDurationMs: 400" in page  # the file's own text, comments and order kept
+    assert "studio-problems" not in page
+    assert 'class="tl-svg' in page  # the lab's timeline
+    assert "Results of this run" in page  # the lab's metric cards
+    assert "✓ The solution meets the challenge" in page
+
+
+def test_invalid_yaml_shows_the_problem_at_its_line_and_saves_nothing(preset):
+    client = client_for(make_instructor())
+    text = preset_yaml(preset).replace("InitDurationMs: 400", "InitDurationMs: -5")
+    line = text.split("\n").index("    InitDurationMs: -5") + 1
+    response = client.post(edit_url(preset), {"text": text})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'data-line="{line}"' in page
+    assert "InitDurationMs" in page.split('id="studio-preview"')[1]
+    assert "InitDurationMs: -5" in page  # the text is kept in the form
+    broken = "title: [unclosed\n"
+    page = client.post(edit_url(preset), {"text": broken}).content.decode()
+    assert 'data-line="1"' in page
+    preset.refresh_from_db()
+    assert preset.edited_at is None
+    assert preset.source_yaml == ""
+    assert preset.scenario["Code"]["InitDurationMs"] == 400
+
+
+def test_a_solution_that_misses_the_challenge_is_a_problem(preset):
+    client = client_for(make_instructor())
+    text = preset_yaml(preset).replace("solution: {init_ms: 150}", "solution: {init_ms: 390}")
+    url = reverse("studio:preset-preview", args=[preset.module.slug])
+    page = client.post(url, {"text": text, "editing": SLUG}).content.decode()
+    assert "the solution does not meet the challenge" in page
+    assert "Slowest response (ms)" in page
+
+
+def test_the_preview_runs_the_preset_as_the_lab_and_stores_nothing(
+    preset, django_assert_num_queries
+):
+    client = client_for(make_instructor())
+    text = preset_yaml(preset).replace("DurationMs: 100", "DurationMs: 120")
+    url = reverse("studio:preset-preview", args=[preset.module.slug])
+    with django_assert_num_queries(6):  # session, user, instructor, module, preset, lessons
+        response = client.post(
+            url, {"text": text, "editing": SLUG}, headers={"HX-Request": "true"}
+        )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.lstrip().startswith('<section id="studio-preview"')
+    assert 'class="tl-svg' in page
+    assert "Results of this run" in page
+    assert "✓ The solution meets the challenge" in page
+    assert "Handler duration" in page
+    assert "120 ms" in page
+    preset.refresh_from_db()
+    assert preset.scenario["Code"]["DurationMs"] == 100
+    assert preset.edited_at is None
+
+
+def test_saving_updates_the_lab_for_learners_and_marks_the_edit(preset):
+    lab = preset.get_absolute_url()
+    anonymous, learner = Client(), client_for(make_user())
+    assert "Cold start, then a warm start" in anonymous.get(lab).content.decode()  # now cached
+    assert "Cold start, then a warm start" in learner.get(lab).content.decode()
+    text = (
+        preset_yaml(preset)
+        .replace("title: Cold start, then a warm start", "title: Two requests, one cold")
+        .replace("DurationMs: 100", "DurationMs: 120")
+    )
+    client = client_for(make_instructor())
+    response = client.post(edit_url(preset), {"text": text})
+    assert response.status_code == 302
+    assert response["Location"] == edit_url(preset)
+    preset.refresh_from_db()
+    assert preset.title == "Two requests, one cold"
+    assert preset.scenario["Code"]["DurationMs"] == 120
+    assert preset.source_yaml == text
+    assert preset.edited_at is not None
+    for visitor in (anonymous, learner):
+        page = visitor.get(lab).content.decode()
+        assert "Two requests, one cold" in page
+        assert "Cold start, then a warm start" not in page
+    assert "edited in the browser" in client.get(edit_url(preset)).content.decode()
+    listing = client.get(reverse("studio:preset-list")).content.decode()
+    assert "Two requests, one cold" in listing
+
+
+def test_a_new_preset_is_created_and_opens_in_the_lab(course_content, django_assert_num_queries):
+    client = client_for(make_instructor())
+    module = ScenarioPreset.objects.select_related("module").earliest("pk").module
+    new = reverse("studio:preset-new", args=[module.slug])
+    with django_assert_num_queries(8):  # + instructor (twice), first lesson, slug taken, lessons
+        page = client.get(new).content.decode()
+    assert "studio-problems" not in page
+    text = page.split('class="studio-editor"')[1].split(">", 1)[1].split("</textarea>")[0]
+    text = text.replace("title: New preset", "title: Written in the studio")
+    clash = client.post(new, {"slug": SLUG, "text": text})
+    assert clash.status_code == 400
+    assert f"already has a preset named `{SLUG}`" in clash.content.decode()
+    response = client.post(new, {"slug": "written-in-the-studio", "text": text})
+    assert response.status_code == 302
+    created = ScenarioPreset.objects.get(module=module, slug="written-in-the-studio")
+    assert created.source_path.endswith("scenarios/written-in-the-studio.yaml")
+    assert created.lesson is not None
+    learner_page = client_for(make_user()).get(created.get_absolute_url())
+    assert learner_page.status_code == 200
+    assert "Written in the studio" in learner_page.content.decode()
+
+
+def test_the_preset_list_links_every_preset(course_content, django_assert_num_queries):
+    client = client_for(make_instructor())
+    with django_assert_num_queries(6):  # session, user, instructor (twice), modules, presets
+        page = client.get(reverse("studio:preset-list")).content.decode()
+    for preset in ScenarioPreset.objects.filter(is_active=True).select_related("module"):
+        assert edit_url(preset) in page
+    assert reverse("studio:preset-list") in client.get(reverse("studio:index")).content.decode()
+
+
+def test_learners_cannot_edit_presets(preset):
+    learner = client_for(make_user())
+    text = preset_yaml(preset).replace("DurationMs: 100", "DurationMs: 120")
+    assert learner.get(reverse("studio:preset-list")).status_code == 403
+    assert learner.post(edit_url(preset), {"text": text}).status_code == 403
+    preview = reverse("studio:preset-preview", args=[preset.module.slug])
+    assert learner.post(preview, {"text": text, "editing": SLUG}).status_code == 403
+    new = reverse("studio:preset-new", args=[preset.module.slug])
+    assert learner.post(new, {"slug": "mine", "text": text}).status_code == 403
+    assert Client().get(edit_url(preset)).status_code == 302  # to the login page
+    preset.refresh_from_db()
+    assert preset.edited_at is None
+    assert not ScenarioPreset.objects.filter(slug="mine").exists()
+
+
+def test_loadcourse_refuses_to_overwrite_an_edited_preset_unless_forced(preset):
+    text = preset_yaml(preset).replace("DurationMs: 100", "DurationMs: 120")
+    client = client_for(make_instructor())
+    assert client.post(edit_url(preset), {"text": text}).status_code == 302
+    with pytest.raises(CommandError) as refused:
+        call_command("loadcourse", str(CONTENT_DIR))
+    assert f"preset {preset.module.slug}/{SLUG}" in str(refused.value)
+    preset.refresh_from_db()
+    assert preset.scenario["Code"]["DurationMs"] == 120
+    call_command("loadcourse", str(CONTENT_DIR), "--force", stdout=io.StringIO())
+    preset.refresh_from_db()
+    assert preset.scenario["Code"]["DurationMs"] == 100
+    assert preset.edited_at is None
+    assert preset.source_yaml == ""
