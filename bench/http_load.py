@@ -13,6 +13,12 @@ of `--seconds` each), so that a change of machine load hits both sides of every 
 each page's ratio to the trivial rounds around it, the target, and the load average.
 
     .venv/bin/python bench/http_load.py --interleave [--rounds 6] [--seconds 1] [URL ...]
+
+`--signed-in` logs in as the demo learner through the login form first, and every request
+(the trivial view's too) carries that session's cookies: the pages a learner gets, rendered per
+request around the shared parts cached under the content version.
+
+    .venv/bin/python bench/http_load.py --interleave --signed-in [URL ...]
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import contextlib
 import http.client
 import multiprocessing
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -30,8 +37,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "/healthz/"
@@ -76,14 +85,21 @@ class Measurement:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else float("nan")
 
 
-def _worker(port: int, url: str, deadline: float, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _worker(
+    port: int,
+    url: str,
+    cookie: str,
+    deadline: float,
+    queue: multiprocessing.Queue,  # type: ignore[type-arg]
+) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Host": "127.0.0.1", **({"Cookie": cookie} if cookie else {})}
     latencies: list[float] = []
     errors = 0
     while time.perf_counter() < deadline:
         start = time.perf_counter()
         try:
-            connection.request("GET", url, headers={"Host": "127.0.0.1"})
+            connection.request("GET", url, headers=headers)
             response = connection.getresponse()
             response.read()
             if response.status != 200:
@@ -124,9 +140,44 @@ def drive(
     return Measurement(label, len(latencies), errors, time.perf_counter() - start, latencies)
 
 
-def measure(port: int, url: str, seconds: float, connections: int) -> Measurement:
-    """Drive one URL from `connections` load-generator processes for `seconds`."""
-    return drive(url, _worker, [(port, url)] * connections, seconds)
+def measure(port: int, url: str, seconds: float, connections: int, cookie: str = "") -> Measurement:
+    """Drive one URL from `connections` load-generator processes for `seconds`.
+
+    `cookie` is the `Cookie` header every request sends (a signed-in session: `sign_in`).
+    """
+    return drive(url, _worker, [(port, url, cookie)] * connections, seconds)
+
+
+def sign_in(port: int, username: str = "learner", password: str = "lambda-learner") -> str:
+    """Log in through the login form (the demo learner of seed_demo); return the Cookie header."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    jar: SimpleCookie = SimpleCookie()
+    connection.request("GET", "/accounts/login/", headers={"Host": "127.0.0.1"})
+    response = connection.getresponse()
+    page = response.read().decode()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        jar.load(header)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if token is None:
+        raise SystemExit("the login page has no CSRF token")
+    form = {"username": username, "password": password, "csrfmiddlewaretoken": token[1]}
+    connection.request(
+        "POST",
+        "/accounts/login/",
+        body=urlencode(form),
+        headers={
+            "Host": "127.0.0.1",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items()),
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        jar.load(header)
+    if response.status != 302 or "sessionid" not in jar:
+        raise SystemExit(f"logging in as {username!r} failed ({response.status})")
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
 
 
 def _free_port() -> int:
@@ -210,24 +261,28 @@ def load_average() -> str:
     return f"load {one:.2f}/{five:.2f}"
 
 
-def interleaved(port: int, urls: list[str], rounds: int, seconds: float, connections: int) -> None:
+def interleaved(
+    port: int, urls: list[str], rounds: int, seconds: float, connections: int, cookie: str = ""
+) -> None:
     """Alternate short rounds of the trivial view and each page; print the ratios as they come."""
     print(
         f"interleaved: {rounds} rounds of {seconds:g} s (trivial, page, trivial, page...), "
         f"{connections} connections, {os.cpu_count()} CPUs"
+        f"{', signed in as the demo learner' if cookie else ''}"
     )
     print(
         f"{'page':<24} {'req/s':>8} {'trivial':>8} {'ratio':>6} {'target':>7} "
         f"{'p50 ms':>7} {'p99 ms':>7} {'err':>4}  load (1/5 min)"
     )
     for url in urls:
-        measure(port, url, 0.5, 1)  # render once: the cached page or the cached run
+        measure(port, url, 0.5, 1, cookie)  # render once: the cached page or the cached run
         page: list[Measurement] = []
         trivial: list[Measurement] = []
         for _ in range(rounds):
-            trivial.append(measure(port, BASELINE, seconds, connections))
-            page.append(measure(port, url, seconds, connections))
-        trivial.append(measure(port, BASELINE, seconds, connections))  # closes the last pair
+            trivial.append(measure(port, BASELINE, seconds, connections, cookie))
+            page.append(measure(port, url, seconds, connections, cookie))
+        # Closes the last pair.
+        trivial.append(measure(port, BASELINE, seconds, connections, cookie))
         page_rps = sum(m.requests for m in page) / sum(m.seconds for m in page)
         trivial_rps = sum(m.requests for m in trivial) / sum(m.seconds for m in trivial)
         latencies = Measurement(url, 0, 0, 1, [x for m in page for x in m.latencies_ms])
@@ -251,6 +306,11 @@ def main() -> None:
     parser.add_argument(
         "--presets", action="store_true", help="Measure the lab page of every sandbox preset."
     )
+    parser.add_argument(
+        "--signed-in",
+        action="store_true",
+        help="Log in as the demo learner first; every request sends its session cookie.",
+    )
     parser.add_argument("--seconds", type=float, default=5.0, help="Load duration per URL.")
     parser.add_argument("--connections", type=int, default=8, help="Concurrent clients.")
     parser.add_argument(
@@ -265,10 +325,11 @@ def main() -> None:
             env = server_env(database_dir)
             prepare(env)
             with gunicorn(env, args.workers) as port:
-                measure(port, BASELINE, 1.0, args.connections)  # warm-up
+                cookie = sign_in(port) if args.signed_in else ""
+                measure(port, BASELINE, 1.0, args.connections, cookie)  # warm-up
                 print(f"({os.environ.get('DATABASE_URL', 'SQLite')}, {load_average()} at start)")
                 urls = args.urls or list(TARGETS)
-                interleaved(port, urls, args.rounds, seconds, args.connections)
+                interleaved(port, urls, args.rounds, seconds, args.connections, cookie)
         return
     args.urls = args.urls or DEFAULT_PAGES
 
@@ -276,9 +337,11 @@ def main() -> None:
         env = server_env(database_dir)
         prepare(env)
         with gunicorn(env, args.workers) as port:
-            measure(port, BASELINE, 1.0, args.connections)  # warm-up
+            cookie = sign_in(port) if args.signed_in else ""
+            measure(port, BASELINE, 1.0, args.connections, cookie)  # warm-up
             results = [
-                measure(port, url, args.seconds, args.connections) for url in [BASELINE, *args.urls]
+                measure(port, url, args.seconds, args.connections, cookie)
+                for url in [BASELINE, *args.urls]
             ]
 
     baseline = results[0]
