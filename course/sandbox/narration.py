@@ -140,6 +140,16 @@ def init(env: int, request: str, ms: int, setup_outside: bool, cut: bool) -> str
     )
 
 
+def restore(env: int, request: str, ms: int, version: str) -> str:
+    """Narrate a SnapStart restore: a new environment resumed from the version's snapshot."""
+    return (
+        f"Cold start for {request}, without the setup: food truck #{env} arrives already set "
+        f"up, rebuilt from a photograph of version {version}'s kitchen taken when it was "
+        f"published (RESTORE {duration(ms)}, no INIT). Anything unique in the photo (random "
+        "seeds, IDs, connections) must be made fresh."
+    )
+
+
 def init_timeout(env: int) -> str:
     """Narrate an init cut at 10 s."""
     return (
@@ -451,6 +461,25 @@ def bisect(low: str, high: str) -> str:
         f"The assembly line splits batch {low}–{high} in two to find the defective item "
         "(splits don't use up retries)."
     )
+
+
+def window(start_ms: int, end_ms: int, state_bytes: int, final: bool, early: bool) -> str:
+    """Describe a tumbling window's batch: which window, its tally so far, whether it closes."""
+    span = f"the {duration(start_ms)}–{duration(end_ms)} window"
+    if start_ms == 0:
+        span = f"the 0–{duration(end_ms)} window"
+    tally = f"its tally sheet holds {state_bytes:,} bytes"
+    if final and early:
+        return (
+            f" It closes {span} early: {tally}, over the 1 MB a shard may keep, so this last "
+            "pass (isFinalInvokeForWindow) hands the sheet over and the rest starts a new one."
+        )
+    if final:
+        return (
+            f" {span[0].upper()}{span[1:]} has ended: this last pass (isFinalInvokeForWindow) "
+            f"carries no items, only the tally sheet ({state_bytes:,} bytes) to hand over."
+        )
+    return f" It belongs to {span}; {tally}, passed along the line with it."
 
 
 def checkpoint(shard: str, position: str) -> str:

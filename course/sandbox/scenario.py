@@ -35,6 +35,9 @@ FAULT_EFFECTS = (
 )
 MAX_MS = 10**12
 STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")  # §8 [D35]
+TUMBLING_WINDOW_S = (0, 900)  # TumblingWindowInSeconds. §8 [D36a][D36b]
+WINDOW_STATE_BYTES = 1_048_576  # a tumbling window's state: at most 1 MB per shard. §8 [D36a]
+SNAP_START_APPLY_ON = ("None", "PublishedVersions")  # SnapStart.ApplyOn (CloudFormation). §3 [D16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,8 @@ class Code:
     extensions: str = "none"  # none | internal | external
     extension_shutdown_ms: int = 0
     sends: tuple[str, ...] = ()  # sources (queues, topics, buses) each processed item is sent to
+    state_bytes_per_record: int = 100  # tumbling windows: what each record adds to the state
+    restore_ms: int = 100  # SnapStart: resuming from the snapshot (no AWS figure: our assumption)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,7 @@ class Function:
     on_success_arn: str | None = None
     on_failure_arn: str | None = None
     versions: tuple[Version, ...] = ()
+    snap_start: bool = False  # SnapStart.ApplyOn: PublishedVersions (§3 [D16])
     aliases: tuple[Alias, ...] = ()
 
     def version(self, name: str) -> Version:
@@ -171,6 +177,7 @@ class Mapping_:
     parallelization: int = 1
     on_failure_arn: str | None = None
     starting_position: str = "TRIM_HORIZON"
+    tumbling_window_s: int = 0  # 0: no tumbling window (§8 [D36a][D36b])
 
 
 @dataclass(frozen=True, slots=True)
@@ -630,6 +637,20 @@ def _code(fields: Fields) -> Code:
         "ExtensionShutdownMs", 0, *limits.EXTENSION_SHUTDOWN_MS, "simulator input"
     )
     sends = tuple(sorted(ids(fields.items("Sends"), fields.at("Sends"))))
+    state_bytes = fields.integer(
+        "StateBytesPerRecord",
+        100,
+        0,
+        WINDOW_STATE_BYTES,
+        "simulator input: what each record adds to a tumbling window's state",
+        extra=" bytes",
+    )
+    restore_ms = fields.integer(
+        "RestoreDurationMs",
+        100,
+        *limits.CODE_MS,
+        "simulator input: AWS gives no SnapStart restore figure (§3 [D16])",
+    )
     fields.done()
     return Code(
         init_ms=init_ms,
@@ -642,6 +663,8 @@ def _code(fields: Fields) -> Code:
         extensions=extensions,
         extension_shutdown_ms=extension_shutdown_ms,
         sends=sends,
+        state_bytes_per_record=state_bytes,
+        restore_ms=restore_ms,
     )
 
 
@@ -772,6 +795,7 @@ def _function(
             )
         raw.done()
         aliases.append(Alias(key, target, extra_version, extra_weight, pc, shifts))
+    snap_start = _snap_start(fields, ephemeral, versions, aliases)
     total_pc = sum(v.provisioned for v in versions) + sum(a.provisioned for a in aliases)
     limit = reserved if reserved is not None else reserved_max
     if total_pc > limit:
@@ -795,7 +819,42 @@ def _function(
         on_failure_arn=on_failure,
         versions=tuple(versions),
         aliases=tuple(aliases),
+        snap_start=snap_start,
     )
+
+
+def _snap_start(
+    fields: Fields, ephemeral_mb: int, versions: list[Version], aliases: list[Alias]
+) -> bool:
+    """Read `SnapStart.ApplyOn` and refuse the settings SnapStart can't be combined with.
+
+    SnapStart works on published versions only and not with provisioned concurrency or
+    ephemeral storage over 512 MB (§3 [D16]). EFS and the runtime are not scenario keys.
+    """
+    snap = fields.sub("SnapStart")
+    apply_on = snap.choice("ApplyOn", "None", SNAP_START_APPLY_ON, "§3 [D16]")
+    snap.done()
+    if apply_on == "None":
+        return False
+    if ephemeral_mb > 512:
+        raise ScenarioError(
+            fields.at("EphemeralStorage.Size"),
+            f"{ephemeral_mb:,} MB is out of range with SnapStart; allowed 512 MB "
+            "(§3 [D16]: no ephemeral storage over 512 MB)",
+        )
+    for version in versions:
+        if version.provisioned:
+            raise ScenarioError(
+                f"{fields.at('Versions')}.{version.name}.ProvisionedConcurrentExecutions",
+                "provisioned concurrency can't be combined with SnapStart (§3 [D16])",
+            )
+    for alias in aliases:
+        if alias.provisioned:
+            raise ScenarioError(
+                f"{fields.at('Aliases')}.{alias.name}.ProvisionedConcurrentExecutions",
+                "provisioned concurrency can't be combined with SnapStart (§3 [D16])",
+            )
+    return True
 
 
 def _routing(raw: Fields, known: set[str]) -> tuple[str, str | None, float]:
@@ -1017,6 +1076,9 @@ def _stream_mapping(fields: Fields, kind: str) -> Mapping_:
             STARTING_POSITIONS[:2],
             "§8 [D35][D37]: AT_TIMESTAMP is for Kinesis only",
         )
+    tumbling = fields.integer(
+        "TumblingWindowInSeconds", 0, *TUMBLING_WINDOW_S, "§8 [D36a][D36b]", extra=" s"
+    )
     fields.done()
     return Mapping_(
         batch_size=batch,
@@ -1028,6 +1090,7 @@ def _stream_mapping(fields: Fields, kind: str) -> Mapping_:
         parallelization=factor,
         on_failure_arn=on_failure,
         starting_position=start,
+        tumbling_window_s=tumbling,
     )
 
 

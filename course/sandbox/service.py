@@ -20,11 +20,14 @@ from .environments import Env, Pool
 from .handler import CRASH, ERROR, OK, TIMEOUT, VCPU_MB, Handler
 from .items import Item
 from .metrics import Recorder
-from .scenario import Function, Scenario, Version
+from .scenario import LATEST, Function, Scenario, Version
 from .trace import Kind, Tracer
 
 INIT_LIMIT_MS = 10_000  # on-demand INIT limit. §1 [D1]
 SCALING = "scaling"
+# A tumbling window's final invocation carries the state and no records (streams.py).
+WINDOW_TALLY = "the window's tally"
+_NO_RECORD = Item(0, WINDOW_TALLY, 0)  # what an init fault is matched against then
 
 # Shutdown phase limits by extension kind. §1 [D2]
 SHUTDOWN_LIMIT_MS = {"none": 0, "internal": 500, "external": 2_000}
@@ -113,6 +116,8 @@ def rate_limits_can_bind(scenario: Scenario, function: Function | None = None) -
 
 def label(items: list[Item]) -> str:
     """Return a short name for an item or a batch."""
+    if not items:
+        return WINDOW_TALLY
     if len(items) == 1:
         return items[0].id
     return f"{items[0].id}…{items[-1].id}"
@@ -329,6 +334,7 @@ class Service:
         reinit = 0
         init_ms = self._init_ms(version)
         init_error = None
+        restore = False
         if env is None:
             if not gate.take_scaling_token(now):
                 return SCALING
@@ -336,12 +342,19 @@ class Service:
             cold = True
             if pool.provisioned:
                 rec.spillover += 1  # all provisioned busy: spill over to on-demand. §3 [D14a]
-            if init_ms > INIT_LIMIT_MS:
+            if self.function.snap_start and version.name != LATEST:
+                # SnapStart: INIT ran when the version was published; a new environment resumes
+                # from its snapshot instead, outside the 10 s INIT limit. Connections in the
+                # snapshot must be made again (uniqueness). §3 [D16], §1 [D1j]
+                restore = True
+                init_phase = version.code.restore_ms
+            elif init_ms > INIT_LIMIT_MS:
                 # INIT is cut at 10 s and retried inside the invocation. §1 [D1], §13 S5
                 init_phase, reinit = INIT_LIMIT_MS, init_ms
             else:
                 init_phase = init_ms
-            env.db_connected = self._connect_at_init(env, now)
+            if not restore:
+                env.db_connected = self._connect_at_init(env, now)
         elif env.needs_init:
             cold = True
             reinit = init_ms  # re-init counts against this request's timeout. §1 [D1a][D47]
@@ -378,7 +391,8 @@ class Service:
         rec.by_version[key] = rec.by_version.get(key, 0) + 1
         if cold:
             rec.cold += 1
-            fault = self.handler.init_fails(items[0], attempt, now, version_name)
+            first = items[0] if items else _NO_RECORD
+            fault = self.handler.init_fails(first, attempt, now, version_name)
             if fault is not None:
                 init_error = (
                     fault.error_type if fault.error_type != "Error" else "Runtime.InitError"
@@ -442,7 +456,7 @@ class Service:
                 item.idem_start, item.idem_end = start, end
                 item.idem_ok = item in ex.side_items
         if tracer is not None:
-            self._trace_start(ex, version, init_phase, init_ms, reinit, work, run)
+            self._trace_start(ex, version, init_phase, init_ms, reinit, work, run, restore)
         self.clock.at(end, self._complete, ex)
         return ex
 
@@ -513,6 +527,7 @@ class Service:
         reinit: int,
         work: int,
         run: Any,
+        restore: bool = False,
     ) -> None:
         tracer = self.tracer
         assert tracer is not None
@@ -520,7 +535,19 @@ class Service:
         outside = version.code.setup_placement == "outside" and version.code.setup_ms > 0
         # A new environment is a cold start even when INIT takes 0 ms: trace it as an INIT.
         fresh = ex.cold and not reinit and env.invocations == 1
-        if init_phase or fresh:
+        if restore:
+            tracer.emit(
+                now,
+                Kind.RESTORE,
+                say.restore(env.id, name, init_phase, ex.version),
+                env=env.id,
+                request=name,
+                attempt=ex.attempt,
+                version=ex.version,
+                duration_ms=init_phase,
+                initialization_type="snap-start",  # UNSOURCED value, §1 [D14a]
+            )
+        elif init_phase or fresh:
             cut = init_ms > INIT_LIMIT_MS
             tracer.emit(
                 now,

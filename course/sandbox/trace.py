@@ -15,6 +15,7 @@ class Kind(StrEnum):
     PROVISION = "PROVISION"  # provisioned concurrency allocated before t=0
     INIT = "INIT"
     INIT_TIMEOUT = "INIT_TIMEOUT"
+    RESTORE = "RESTORE"  # SnapStart: a new environment resumes from the version's snapshot
     THAW = "THAW"
     INVOKE = "INVOKE"
     TIMEOUT = "TIMEOUT"

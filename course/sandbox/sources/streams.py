@@ -1,4 +1,11 @@
-"""Kinesis and DynamoDB stream mappings: the assembly line, in order per shard (§8)."""
+"""Kinesis and DynamoDB stream mappings: the assembly line, in order per shard (§8).
+
+With `TumblingWindowInSeconds`, each shard's records are grouped into windows aligned to
+multiples of the window length (by arrival time). Batches never mix windows; each invocation
+of a window receives the state the previous one returned, and after the window ends Lambda
+invokes once more with `isFinalInvokeForWindow` and the whole window's state. A state over
+1 MB ends the window early. §8 [D36a], §10 [D36a]
+"""
 
 from __future__ import annotations
 
@@ -9,12 +16,28 @@ from typing import Any
 from .. import narration as say
 from ..items import Item
 from ..metrics import DEAD_LETTERED, DISCARDED, SUCCEEDED
-from ..service import Execution
+from ..scenario import WINDOW_STATE_BYTES
+from ..service import WINDOW_TALLY, Execution
 from ..trace import Kind
 from .base import Source, parse_batch_failures
 
 POLL_INTERVAL_MS = {"kinesis": 1_000, "dynamodb": 250}  # polls per shard. §8 [D36a][D37]
 THROTTLE_BACKOFF_MS = 1_000
+# A pending span: [low, high, failures, final]; `final` 1 is a window's last invoke (no records).
+FINAL = 3
+
+
+class Window:
+    """A lane's open tumbling window: its bounds and the state the function returned so far."""
+
+    __slots__ = ("early", "end", "records", "start", "state")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = start
+        self.end = end
+        self.state = 0  # bytes of state the last successful invocation returned
+        self.records = 0  # records aggregated into the state
+        self.early = False  # the state went over 1 MB: the window ends now. §8 [D36a]
 
 
 class Lane:
@@ -32,6 +55,7 @@ class Lane:
         "retry_at",
         "shard",
         "throttle_ms",
+        "window",
     )
 
     def __init__(self, shard: int, index: int, factor: int) -> None:
@@ -46,6 +70,7 @@ class Lane:
         self.backoff_ms = 0
         self.throttle_ms = THROTTLE_BACKOFF_MS
         self.retry_at = 0  # a retry backoff ends here: no poll of this lane before it
+        self.window: Window | None = None  # the open tumbling window, if any
 
     def end(self) -> int:
         """Return the absolute index after the last record."""
@@ -90,6 +115,7 @@ class StreamSource(Source):
         age = self.mapping.maximum_record_age_s
         self.max_age_ms = age * 1000 if age >= 0 else None
         self.window_ms = self.mapping.window_s * 1000
+        self.tumbling_ms = self.mapping.tumbling_window_s * 1000
 
     def offer(self, now: int, item: Item) -> None:
         """Put a record on its shard."""
@@ -130,7 +156,13 @@ class StreamSource(Source):
             return
         size = self.mapping.batch_size
         while True:
-            if not lane.pending:
+            if not lane.pending and self.tumbling_ms:
+                window_span = self._window_span(now, lane, size)
+                if window_span is None:
+                    lane.trim()
+                    return
+                lane.pending.append(window_span)
+            elif not lane.pending:
                 low = lane.next
                 high = min(low + size, lane.end())
                 if low >= high:
@@ -140,16 +172,16 @@ class StreamSource(Source):
                 if self.window_ms and high - low < size and first.offered_ms + self.window_ms > now:
                     self._schedule(lane, first.offered_ms + self.window_ms)
                     return
-                lane.pending.append([low, high, 0])
+                lane.pending.append([low, high, 0, 0])
             span = lane.pending[0]
             self._drop_old(now, lane, span)
-            if span[0] >= span[1]:
+            if span[0] >= span[1] and not span[FINAL]:
                 lane.pending.popleft()
                 lane.next = max(lane.next, span[1])
                 continue
             break
         items = lane.slice(span[0], span[1])
-        age = now - items[0].offered_ms
+        age = now - items[0].offered_ms if items else 0
         if age > self.rec.iterator_age_max:
             self.rec.iterator_age_max = age  # IteratorAge. §8 [D36a]
         version = self.service.route(self.qualifier, now)
@@ -164,16 +196,41 @@ class StreamSource(Source):
             self.mapping.report_batch_item_failures,
         )
         if self.tracer is not None:
+            narration = say.batch_start(len(items), lane.name, say.STREAM)
+            window: dict[str, Any] = {}
+            open_window = lane.window
+            if self.tumbling_ms and open_window is not None:
+                final = bool(span[FINAL])
+                narration += say.window(
+                    open_window.start,
+                    open_window.end,
+                    open_window.state,
+                    final,
+                    open_window.early,
+                )
+                window = {
+                    "window_start_ms": open_window.start,
+                    "window_end_ms": open_window.end,
+                    "state_bytes": open_window.state,
+                    "window_records": open_window.records,
+                    "isFinalInvokeForWindow": final,
+                    "isWindowTerminatedEarly": final and open_window.early,
+                }
+            if not items:
+                request = WINDOW_TALLY
+            else:
+                request = f"{items[0].id}…{items[-1].id}" if len(items) > 1 else items[0].id
             self.tracer.emit(
                 now,
                 Kind.BATCH_START,
-                say.batch_start(len(items), lane.name, say.STREAM),
-                request=f"{items[0].id}…{items[-1].id}" if len(items) > 1 else items[0].id,
+                narration,
+                request=request,
                 attempt=span[2] + 1,
                 shard=lane.name,
-                first_sequence=items[0].id,
-                last_sequence=items[-1].id,
+                first_sequence=items[0].id if items else None,
+                last_sequence=items[-1].id if items else None,
                 iterator_age_ms=age,
+                **window,
             )
         if isinstance(result, str):
             # Throttles retry until expiry and don't count as retries. §8 [D36a][D36c]
@@ -194,6 +251,55 @@ class StreamSource(Source):
             return
         lane.throttle_ms = THROTTLE_BACKOFF_MS
         lane.busy = True
+
+    def _window_span(self, now: int, lane: Lane, size: int) -> list[int] | None:
+        """Return the next span of a lane with tumbling windows, or None to wait.
+
+        A batch holds records of one window only. Once the window has ended (or its state
+        went over 1 MB), its remaining records go first, then the final invoke: no records,
+        only the state. §8 [D36a]. Whether the final invoke carries records is not in the
+        fact sheet: sending it empty is our choice, so it holds the whole window's state.
+        """
+        low = lane.next
+        window = lane.window
+        if window is not None and (window.early or now >= window.end):
+            high = low
+            if not window.early:
+                limit = min(low + size, lane.end())
+                while high < limit and lane.get(high).offered_ms < window.end:
+                    high += 1
+            return [low, high, 0, 0 if high > low else 1]
+        if low >= lane.end():
+            if window is not None:
+                self._schedule(lane, window.end)  # the final invoke, even with no new records
+            return None
+        first = lane.get(low)
+        if window is None:
+            start = first.offered_ms // self.tumbling_ms * self.tumbling_ms
+            window = lane.window = Window(start, start + self.tumbling_ms)
+        limit = min(low + size, lane.end())
+        high = low + 1
+        while high < limit and lane.get(high).offered_ms < window.end:
+            high += 1
+        waiting = high == lane.end() and high - low < size
+        if self.window_ms and waiting and first.offered_ms + self.window_ms > now:
+            self._schedule(lane, min(first.offered_ms + self.window_ms, window.end))
+            return None
+        return [low, high, 0, 0]
+
+    def _window_done(self, lane: Lane, span: list[int], ex: Execution, count: int) -> None:
+        """Carry the state a successful invocation returned; close the window after its last."""
+        window = lane.window
+        if window is None:
+            return
+        if span[FINAL]:
+            lane.window = None  # the state is deleted once the final invoke succeeds. §8 [D36a]
+            return
+        per_record = self.service.pools[ex.version].version.code.state_bytes_per_record
+        window.state += per_record * count
+        window.records += count
+        if window.state > WINDOW_STATE_BYTES:
+            window.early = True  # state ≤ 1 MB per shard, else the window ends early. §8 [D36a]
 
     def _drop_old(self, now: int, lane: Lane, span: list[int]) -> None:
         """Drop expired records (retention) and records past MaximumRecordAgeInSeconds."""
@@ -280,7 +386,10 @@ class StreamSource(Source):
             lane.pending.popleft()
             lane.next = max(lane.next, high)
             lane.backoff_ms = 0
-            self._checkpoint(now, lane, items[-1].id)
+            if self.tumbling_ms:
+                self._window_done(lane, span, ex, len(items))
+            if items:
+                self._checkpoint(now, lane, items[-1].id)
             self._schedule(lane, now)
             return
         if failed:
@@ -290,13 +399,15 @@ class StreamSource(Source):
                 self.finish_item(now, item, SUCCEEDED)
             if cut:
                 self._checkpoint(now, lane, items[cut - 1].id)
+                if self.tumbling_ms:
+                    self._window_done(lane, span, ex, cut)
             span[0] = low + cut
         elif self.mapping.bisect and high - low > 1:
             # Split in two; splits don't use up retries. §8 [D36a][D39]
             middle = (low + high) // 2
             lane.pending.popleft()
-            lane.pending.appendleft([middle, high, 0])
-            lane.pending.appendleft([low, middle, 0])
+            lane.pending.appendleft([middle, high, 0, 0])
+            lane.pending.appendleft([low, middle, 0, 0])
             if self.tracer is not None:
                 self.tracer.emit(
                     now,
@@ -316,9 +427,21 @@ class StreamSource(Source):
             # Retries exhausted: discard, send metadata, move on. §8 [D36a], §13 S19
             lane.pending.popleft()
             lane.next = max(lane.next, span[1])
-            self._discard(
-                now, lane, lane.slice(span[0], span[1]), "RetryAttemptsExhausted", span[2]
-            )
+            if span[FINAL]:
+                # The final invoke never succeeded: the window's state is lost. §8 [D36a]
+                lane.window = None
+                if self.tracer is not None:
+                    self.tracer.emit(
+                        now,
+                        Kind.DISCARD,
+                        say.discard(WINDOW_TALLY, "RetryAttemptsExhausted", None, say.STREAM),
+                        outcome="RetryAttemptsExhausted",
+                        shard=lane.name,
+                    )
+            else:
+                self._discard(
+                    now, lane, lane.slice(span[0], span[1]), "RetryAttemptsExhausted", span[2]
+                )
             self._schedule(lane, now)
             return
         self.rec.retries += 1
