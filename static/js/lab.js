@@ -151,3 +151,57 @@
     prepare(document);
   }
 })();
+
+/* The event log's folded parts (templates/lab/_event_log.html): a link to a line, such as a
+   timeline bar's #log-ev-N, opens the <details> holding it before the browser scrolls there.
+   Browsers that follow the HTML "ancestor revealing algorithm" do this themselves; this covers
+   the others, a link to the line already in the address bar, and a page opened at one. */
+(function () {
+  "use strict";
+
+  function reveal(id) {
+    var target = id ? document.getElementById(id) : null;
+    if (!target) return null;
+    for (var node = target.parentElement; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) node.open = true;
+    }
+    return target;
+  }
+
+  function idOf(href) {
+    if (!href || href.charAt(0) !== "#") return "";
+    try {
+      return decodeURIComponent(href.slice(1));
+    } catch (error) {
+      return "";
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a") : null;
+    if (!link) return;
+    var id = idOf(link.getAttribute("href"));
+    if (id.indexOf("log-ev-") !== 0) return;
+    var target = reveal(id);
+    if (target && window.location.hash === "#" + id) {
+      target.scrollIntoView(); // the same hash again: no navigation, so scroll here
+    }
+  }, true);
+
+  function fromAddress() {
+    var id = idOf(window.location.hash);
+    if (id.indexOf("log-ev-") !== 0) return;
+    var target = document.getElementById(id);
+    if (!target) return;
+    var closed = target.closest && target.closest("details:not([open])");
+    reveal(id);
+    if (closed) target.scrollIntoView();
+  }
+
+  window.addEventListener("hashchange", fromAddress);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fromAddress);
+  } else {
+    fromAddress();
+  }
+})();

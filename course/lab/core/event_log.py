@@ -2,6 +2,12 @@
 
 Pure Python (no Django): the template `lab/_event_log.html` renders what `build_log` returns.
 Filters: errors only (`is_error`), and one request id, found directly or inside a batch.
+
+A long log is folded so the page stays short: the first `FIRST_LINES` lines are listed, the rest
+sit in `<details>` parts of `PART_LINES` lines, each summarised (events, time span, errors). The
+lines stay in the page, so a timeline bar's `#log-ev-N` link still finds its line: browsers open
+a closed `<details>` around a fragment's target (the HTML "ancestor revealing algorithm"), and
+`static/js/lab.js` does the same where they do not.
 """
 
 from __future__ import annotations
@@ -35,6 +41,40 @@ class LogLine:
         return self.anchor is not None
 
 
+FIRST_LINES = 50  # lines listed before the folded parts
+PART_LINES = 50  # lines per folded part
+FOLD_ABOVE = 60  # a log this long or shorter is listed whole
+
+
+@dataclass(frozen=True, slots=True)
+class LogPart:
+    """A folded run of consecutive log lines: its `<details>` summary says what is inside."""
+
+    first: int  # the position of its first line in the list, from 1
+    lines: tuple[LogLine, ...]
+
+    @property
+    def id(self) -> str:
+        """Return the part's element id (unique in the page: one event log per page)."""
+        return f"event-log-part-{self.first}"
+
+    @property
+    def last(self) -> int:
+        """Return the position of its last line, from 1."""
+        return self.first + len(self.lines) - 1
+
+    @property
+    def span_label(self) -> str:
+        """Return the time its lines cover: "1.200 s to 3.400 s", or one time."""
+        start, end = self.lines[0].time_label, self.lines[-1].time_label
+        return start if start == end else f"{start} to {end}"
+
+    @property
+    def errors(self) -> int:
+        """Return how many of its lines are errors or throttles."""
+        return sum(line.css in ("log-bad", "log-warn") for line in self.lines)
+
+
 @dataclass(frozen=True, slots=True)
 class EventLog:
     """The filtered event log `_event_log.html` renders."""
@@ -55,6 +95,31 @@ class EventLog:
     def truncated(self) -> int:
         """Return how many matching lines were cut by the limit."""
         return self.matched - len(self.lines)
+
+    @property
+    def folded(self) -> bool:
+        """Return whether the list is long enough to fold into parts."""
+        return len(self.lines) > FOLD_ABOVE
+
+    @property
+    def head(self) -> tuple[LogLine, ...]:
+        """Return the lines listed open: all of them, or the first `FIRST_LINES` when folded."""
+        return self.lines[:FIRST_LINES] if self.folded else self.lines
+
+    @property
+    def folded_count(self) -> int:
+        """Return how many listed lines are folded into parts."""
+        return len(self.lines) - len(self.head)
+
+    @property
+    def parts(self) -> tuple[LogPart, ...]:
+        """Return the folded parts after the head (none when the log is short)."""
+        if not self.folded:
+            return ()
+        return tuple(
+            LogPart(start + 1, self.lines[start : start + PART_LINES])
+            for start in range(FIRST_LINES, len(self.lines), PART_LINES)
+        )
 
     @property
     def filtered(self) -> bool:
@@ -209,4 +274,4 @@ def build_log(
     return EventLog(tuple(lines), len(events), matched, errors_only, request or None, window)
 
 
-__all__ = ["EventLog", "LogLine", "build_log", "is_error"]
+__all__ = ["EventLog", "LogLine", "LogPart", "build_log", "is_error"]
