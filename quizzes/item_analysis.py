@@ -11,7 +11,9 @@ From the first attempts of every learner, `analyse` gives each question its faci
 corrected point-biserial discrimination, how often each choice was picked (by everyone, by the
 strongest 27 % and by the weakest 27 %), and flags; `cronbach_alpha` gives the quiz's internal
 consistency; `misconception_counts` adds up the misconceptions picked across questions.
-`histogram` and `quartiles` describe scores and times.
+`histogram` and `quartiles` describe scores and times. All three read a `Tally`: the attempts
+folded one at a time into flat per-question columns (point scores, picks, the attempt each came
+from), so reports never hold a thousand attempts' decoded records at once.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any, NamedTuple
+from operator import mul
+from typing import Any, NamedTuple, cast
 
 from .grading import score_question
 from .snapshot import ChoiceSnapshot, QuestionSnapshot, Snapshot
@@ -146,10 +149,14 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     n = len(xs)
     if n < 2:
         return None
+    if len(ys) != n:
+        raise ValueError("pearson() needs two series of the same length")
     mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    syy = sum((y - mean_y) ** 2 for y in ys)
+    dx = [x - mean_x for x in xs]
+    dy = [y - mean_y for y in ys]
+    sxy: float = sum(map(mul, dx, dy))
+    sxx: float = sum(map(mul, dx, dx))
+    syy: float = sum(map(mul, dy, dy))
     if sxx <= 1e-12 or syy <= 1e-12:
         return None
     return sxy / math.sqrt(sxx * syy)
@@ -160,7 +167,9 @@ def population_variance(values: Sequence[float]) -> float:
     if n == 0:
         return 0.0
     mean = sum(values) / n
-    return sum((value - mean) ** 2 for value in values) / n
+    deviations = [value - mean for value in values]
+    squares: float = sum(map(mul, deviations, deviations))
+    return squares / n
 
 
 def quartiles(values: Sequence[float]) -> tuple[float, float, float] | None:
@@ -190,25 +199,7 @@ def cronbach_alpha(sittings: Sequence[Sitting]) -> float | None:
     the item variances of the questions each was asked, each variance taken over every attempt
     that asked that question; with the same questions for everyone it is the usual sum.
     """
-    counts = Counter(len(sitting.responses) for sitting in sittings)
-    if not counts:
-        return None
-    k = counts.most_common(1)[0][0]
-    used = [sitting for sitting in sittings if len(sitting.responses) == k]
-    if k < 2 or len(used) < 2:
-        return None
-    points: dict[str, list[float]] = {}
-    for sitting in used:
-        for response in sitting.responses:
-            points.setdefault(response[QUESTION], []).append(response[POINTS])
-    variance = {key: population_variance(values) for key, values in points.items()}
-    item_sum = sum(
-        sum(variance[response[QUESTION]] for response in sitting.responses) for sitting in used
-    ) / len(used)
-    total_variance = population_variance([sitting.total for sitting in used])
-    if total_variance <= 1e-12:
-        return None
-    return k / (k - 1) * (1 - item_sum / total_variance)
+    return tally(sittings).alpha()
 
 
 # Items ----------------------------------------------------------------------------------------
@@ -244,72 +235,13 @@ def group_size(n: int) -> int:
     return max(1, round(STRONG_FRACTION * n)) if n else 0
 
 
-def _item(key: str, pairs: list[tuple[Sitting, Sequence[Any]]], *, min_responses: int) -> ItemStats:
-    n = len(pairs)
-    item_points = [response[POINTS] for _, response in pairs]
-    rests = [
-        (sitting.total - response[POINTS]) / (len(sitting.responses) - 1)
-        for sitting, response in pairs
-    ]
-    discrimination = corrected_point_biserial(item_points, rests)
-    ranked = sorted(pairs, key=lambda pair: -pair[0].fraction)
-    size = group_size(n)
-    strong, weak = ranked[:size], ranked[n - size :]
-    # Offered and correct choices, in the order first met (C-level passes over the lists).
-    correct_ids = set(chain.from_iterable(response[CORRECT] for _, response in pairs))
-    offered = {
-        choice: choice in correct_ids
-        for choice in dict.fromkeys(chain.from_iterable(response[OFFERED] for _, response in pairs))
-    }
-    for choice in correct_ids - offered.keys():
-        offered[choice] = True
-    picks = Counter(chain.from_iterable(response[CHOSEN] for _, response in pairs))
-    strong_picks = Counter(chain.from_iterable(response[CHOSEN] for _, response in strong))
-    weak_picks = Counter(chain.from_iterable(response[CHOSEN] for _, response in weak))
-    choices = tuple(
-        ChoiceCount(
-            choice=choice,
-            correct=correct,
-            picks=picks[choice],
-            share=picks[choice] / n,
-            strong_picks=strong_picks[choice],
-            weak_picks=weak_picks[choice],
-        )
-        for choice, correct in offered.items()
-    )
-    flags: list[str] = []
-    if n >= min_responses:
-        if discrimination is not None and discrimination < 0:
-            flags.append(Flag.NEGATIVE_DISCRIMINATION)
-        if any(not c.correct and c.picks == 0 for c in choices):
-            flags.append(Flag.UNUSED_DISTRACTOR)
-        best_distractor = max((c.strong_picks for c in choices if not c.correct), default=0)
-        if any(c.correct and c.strong_picks < best_distractor for c in choices):
-            flags.append(Flag.KEY_AVOIDED)
-    return ItemStats(
-        question=key,
-        responses=n,
-        facility=sum(item_points) / n,
-        discrimination=discrimination,
-        choices=choices,
-        strong_size=size,
-        flags=tuple(flags),
-    )
-
-
 def analyse(sittings: Sequence[Sitting], *, min_responses: int = MIN_RESPONSES) -> list[ItemStats]:
     """Return every question's statistics, in the order first met, from first attempts.
 
     A question is analysed over the attempts that asked it; an attempt of one question has no
     rest score and is left out.
     """
-    asked: dict[str, list[tuple[Sitting, Sequence[Any]]]] = {}
-    for sitting in sittings:
-        if len(sitting.responses) < 2:
-            continue
-        for response in sitting.responses:
-            asked.setdefault(response[QUESTION], []).append((sitting, response))
-    return [_item(key, pairs, min_responses=min_responses) for key, pairs in asked.items()]
+    return tally(sittings).items(min_responses=min_responses)
 
 
 @dataclass(frozen=True)
@@ -321,17 +253,190 @@ class MisconceptionCount:
 
 def misconception_counts(sittings: Iterable[Sitting]) -> list[MisconceptionCount]:
     """Return how often each misconception was picked, across questions, most picked first."""
-    picks: Counter[str] = Counter()
-    questions: dict[str, dict[str, None]] = {}
+    return tally(sittings).misconceptions()
+
+
+# One pass over the attempts -----------------------------------------------------------------
+
+
+class _Column:
+    """One question's responses as flat columns, in the order the attempts were added."""
+
+    __slots__ = ("chosen", "correct", "offered", "points", "sittings")
+
+    def __init__(self) -> None:
+        self.sittings: list[int] = []  # the attempt of each response (its index in the tally)
+        self.points: list[float] = []
+        self.chosen: list[tuple[str, ...]] = []
+        self.offered: dict[str, None] = {}  # in the order first met
+        self.correct: set[str] = set()
+
+
+class Tally:
+    """First attempts folded, one at a time, into what the statistics read.
+
+    Each attempt leaves its total and its number of questions, and each of its responses a
+    point score and the choices picked in its question's columns; misconceptions are counted
+    as they come. Reports feed it the stored records as they are decoded, so no attempt's
+    records stay in memory; `analyse`, `cronbach_alpha` and `misconception_counts` read it.
+    """
+
+    def __init__(self) -> None:
+        self.totals: list[float] = []
+        self.lengths: list[int] = []
+        self.columns: dict[str, _Column] = {}
+        self.misconception_picks: Counter[str] = Counter()
+        self.misconception_questions: dict[str, dict[str, None]] = {}
+
+    def __len__(self) -> int:
+        return len(self.totals)
+
+    def add(self, records: Sequence[Sequence[Any]] | Sequence[Mapping[str, Any]]) -> None:
+        """Add one attempt: its responses, or the records `record_responses` stored."""
+        responses: Sequence[Sequence[Any]]
+        if records and isinstance(records[0], Mapping):
+            responses = sitting_from_records(records).responses
+        else:
+            responses = cast(Sequence[Sequence[Any]], records)
+        index = len(self.totals)
+        self.totals.append(sum(response[POINTS] for response in responses))
+        self.lengths.append(len(responses))
+        analysed = len(responses) >= 2  # one question has no rest score
+        columns = self.columns
+        for response in responses:
+            key = response[QUESTION]
+            if analysed:
+                column = columns.get(key)
+                if column is None:
+                    column = columns[key] = _Column()
+                column.sittings.append(index)
+                column.points.append(response[POINTS])
+                column.chosen.append(tuple(response[CHOSEN]))
+                column.offered.update(dict.fromkeys(response[OFFERED]))
+                column.correct.update(response[CORRECT])
+            if response[MISCONCEPTIONS]:
+                for misconception in response[MISCONCEPTIONS].values():
+                    self.misconception_picks[misconception] += 1
+                    self.misconception_questions.setdefault(misconception, {})[key] = None
+
+    def items(self, *, min_responses: int = MIN_RESPONSES) -> list[ItemStats]:
+        """Return every question's statistics, in the order first met (see `analyse`)."""
+        # Every attempt's place when ranked by score, best first (ties: the earlier added);
+        # a question's strongest and weakest learners are the first and last by this rank.
+        lengths = self.lengths
+        minus_fraction = [
+            -total / length if length else 0.0
+            for total, length in zip(self.totals, lengths, strict=True)
+        ]
+        rank = [0] * len(minus_fraction)
+        for place, index in enumerate(sorted(range(len(rank)), key=minus_fraction.__getitem__)):
+            rank[index] = place
+        return [
+            self._item(key, column, rank, min_responses=min_responses)
+            for key, column in self.columns.items()
+        ]
+
+    def _item(self, key: str, column: _Column, rank: list[int], *, min_responses: int) -> ItemStats:
+        totals, lengths = self.totals, self.lengths
+        n = len(column.points)
+        item_points = column.points
+        rests = [
+            (totals[sitting] - points) / (lengths[sitting] - 1)
+            for sitting, points in zip(column.sittings, item_points, strict=True)
+        ]
+        discrimination = corrected_point_biserial(item_points, rests)
+        places = [rank[sitting] for sitting in column.sittings]
+        ranked = sorted(range(n), key=places.__getitem__)
+        size = group_size(n)
+        chosen = column.chosen
+        offered = {choice: choice in column.correct for choice in column.offered}
+        for choice in column.correct - offered.keys():
+            offered[choice] = True
+        picks = Counter(chain.from_iterable(chosen))
+        strong_picks = Counter(chain.from_iterable(chosen[j] for j in ranked[:size]))
+        weak_picks = Counter(chain.from_iterable(chosen[j] for j in ranked[n - size :]))
+        choices = tuple(
+            ChoiceCount(
+                choice=choice,
+                correct=correct,
+                picks=picks[choice],
+                share=picks[choice] / n,
+                strong_picks=strong_picks[choice],
+                weak_picks=weak_picks[choice],
+            )
+            for choice, correct in offered.items()
+        )
+        flags: list[str] = []
+        if n >= min_responses:
+            if discrimination is not None and discrimination < 0:
+                flags.append(Flag.NEGATIVE_DISCRIMINATION)
+            if any(not c.correct and c.picks == 0 for c in choices):
+                flags.append(Flag.UNUSED_DISTRACTOR)
+            best_distractor = max((c.strong_picks for c in choices if not c.correct), default=0)
+            if any(c.correct and c.strong_picks < best_distractor for c in choices):
+                flags.append(Flag.KEY_AVOIDED)
+        return ItemStats(
+            question=key,
+            responses=n,
+            facility=sum(item_points) / n,
+            discrimination=discrimination,
+            choices=choices,
+            strong_size=size,
+            flags=tuple(flags),
+        )
+
+    def alpha(self) -> float | None:
+        """Return Cronbach's alpha (see `cronbach_alpha`)."""
+        lengths = self.lengths
+        counts = Counter(lengths)
+        if not counts:
+            return None
+        k = counts.most_common(1)[0][0]
+        used = [index for index, length in enumerate(lengths) if length == k]
+        if k < 2 or len(used) < 2:
+            return None
+        everyone = len(used) == len(lengths)
+        # Σ over the attempts of the variances of the questions each asked, question by
+        # question: a question's variance counts once for every attempt that asked it.
+        item_sum = 0.0
+        for column in self.columns.values():
+            points = (
+                column.points
+                if everyone
+                else [
+                    p
+                    for sitting, p in zip(column.sittings, column.points, strict=True)
+                    if lengths[sitting] == k
+                ]
+            )
+            if points:
+                item_sum += population_variance(points) * len(points)
+        item_sum /= len(used)
+        total_variance = population_variance([self.totals[index] for index in used])
+        if total_variance <= 1e-12:
+            return None
+        return k / (k - 1) * (1 - item_sum / total_variance)
+
+    def misconceptions(self) -> list[MisconceptionCount]:
+        """Return the misconceptions picked, most picked first (see `misconception_counts`)."""
+        return [
+            MisconceptionCount(
+                misconception=name,
+                picks=count,
+                questions=tuple(self.misconception_questions[name]),
+            )
+            for name, count in sorted(
+                self.misconception_picks.items(), key=lambda item: (-item[1], item[0])
+            )
+        ]
+
+
+def tally(sittings: Iterable[Sitting]) -> Tally:
+    """Return a tally of the sittings' responses."""
+    folded = Tally()
     for sitting in sittings:
-        for response in sitting.responses:
-            for misconception in response[MISCONCEPTIONS].values():
-                picks[misconception] += 1
-                questions.setdefault(misconception, {})[response[QUESTION]] = None
-    return [
-        MisconceptionCount(misconception=name, picks=count, questions=tuple(questions[name]))
-        for name, count in sorted(picks.items(), key=lambda item: (-item[1], item[0]))
-    ]
+        folded.add(sitting.responses)
+    return folded
 
 
 # Scores ---------------------------------------------------------------------------------------

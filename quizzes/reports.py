@@ -314,19 +314,30 @@ def analysis_key(quiz: Quiz, finished: int, last_pk: int, last_finished: datetim
 
 
 def item_analysis_for(quiz: Quiz, key: str) -> ItemAnalysis:
-    """Return the quiz's item analysis: from the shared cache, else computed (one query)."""
+    """Return the quiz's item analysis: from the shared cache, else computed (one query).
+
+    The records are decoded one attempt at a time and folded into flat columns
+    (`item_analysis.Tally`), so no attempt's records are kept: holding a thousand attempts'
+    decoded records costs several times more than the statistics themselves.
+    """
     found = cache.get(key)
     if isinstance(found, ItemAnalysis):
         return found
-    sittings = [
-        item_analysis.sitting_from_records(records)
-        for records in first_attempts(quiz).values_list("item_responses", flat=True)
-    ]
+    tally = item_analysis.Tally()
+    # Pick the attempts by id first (on the covering index), then read their records: reading
+    # each candidate's row for the filter would walk its large snapshot too.
+    records = (
+        Attempt.objects.filter(pk__in=first_attempts(quiz).values("pk"))
+        .order_by("pk")
+        .values_list("item_responses", flat=True)
+    )
+    for responses in records.iterator(chunk_size=200):
+        tally.add(responses)
     analysis = ItemAnalysis(
-        first_attempts=len(sittings),
-        stats=item_analysis.analyse(sittings),
-        alpha=item_analysis.cronbach_alpha(sittings),
-        misconceptions=item_analysis.misconception_counts(sittings),
+        first_attempts=len(tally),
+        stats=tally.items(),
+        alpha=tally.alpha(),
+        misconceptions=tally.misconceptions(),
     )
     cache.set(key, analysis, ANALYSIS_SECONDS)
     return analysis
