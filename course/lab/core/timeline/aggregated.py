@@ -55,7 +55,7 @@ def _busy_and_live(
         env = event.env
         if env is None:
             continue
-        if event.kind == Kind.INIT:
+        if event.kind in (Kind.INIT, Kind.RESTORE):
             init_at[env] = event.time_ms
             if not event.detail.get("reinit"):
                 live.append((event.time_ms, 1))

@@ -167,7 +167,7 @@ class _EnvTrack:
         kind = event.kind
         if kind == Kind.PROVISION:
             self._provision(index, event)
-        elif kind == Kind.INIT:
+        elif kind in (Kind.INIT, Kind.RESTORE):
             self._init(index, event)
         elif kind == Kind.INVOKE:
             self._invoke(index, event)
@@ -205,6 +205,9 @@ class _EnvTrack:
         style = "init-re" if reinit else "init"
         name = "RE-INIT" if reinit else "INIT"
         title = _title(event, "Re-init after a reset" if reinit else "INIT (cold start)", duration)
+        if event.kind == Kind.RESTORE:  # labelled and dashed, not only coloured, unlike INIT
+            style, name = "restore", "RESTORE"
+            title = _title(event, "RESTORE (SnapStart cold start)", duration)
         self.spans.append(
             _Span(
                 event.time_ms,

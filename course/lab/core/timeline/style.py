@@ -64,6 +64,7 @@ BAR_STYLES: dict[str, _Style] = {
     "init": _Style("tl-init", "INIT: cold start (on demand)"),
     "init-pc": _Style("tl-init-pc", "INIT of a provisioned environment (before traffic)"),
     "init-re": _Style("tl-init-re", "Re-init after a crash or timeout"),
+    "restore": _Style("tl-restore", "RESTORE: SnapStart cold start from the version's snapshot"),
     "ok": _Style("tl-ok", "Invocation: succeeded"),
     "error": _Style("tl-error", "Invocation: function error"),
     "timeout": _Style("tl-timeout", "Invocation: timed out"),
@@ -134,7 +135,7 @@ _SOURCE_KINDS = {
     Kind.CLIENT_RETRY: "client-retry",
 }
 DESTINATION_KINDS = frozenset({Kind.DLQ, Kind.DESTINATION, Kind.DISCARD})
-ENV_BAR_KINDS = frozenset({Kind.INIT, Kind.INVOKE, Kind.FREEZE, Kind.PROVISION})
+ENV_BAR_KINDS = frozenset({Kind.INIT, Kind.RESTORE, Kind.INVOKE, Kind.FREEZE, Kind.PROVISION})
 
 
 def marker_style(event: TraceEvent) -> str | None:
