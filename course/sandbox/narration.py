@@ -418,6 +418,22 @@ def batch_result(size: int, deleted: int, failed: int | None) -> str:
     return f"Batch succeeded: Lambda deletes all {plural(deleted, 'message')}."
 
 
+def poller_scale_down(before: int, after: int) -> str:
+    """Describe the SQS pollers backing off after a failed invocation (appended to a result)."""
+    return (
+        f" The attendant backs off: at most {plural(after, SQS.batch)} at a time now "
+        f"(was {before:,}), then up to 300 more a minute again."
+    )
+
+
+def low_traffic_wait(waited_ms: int) -> str:
+    """Describe a partial SQS batch held back by the low-traffic wait (appended to a start)."""
+    return (
+        f" Few messages were waiting, so the attendant waited {duration(waited_ms)} for the "
+        "tray to fill (with low traffic Lambda may wait up to 20 s)."
+    )
+
+
 def visible_again(message: str, count: int) -> str:
     """Narrate an SQS message returning after its visibility timeout."""
     return (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import limits
@@ -171,6 +171,7 @@ class Mapping_:
     window_s: int = 0
     report_batch_item_failures: bool = False
     maximum_concurrency: int | None = None
+    low_traffic_wait: bool = False  # SQS, simulator: a partial batch may wait up to 20 s (§7)
     maximum_retry_attempts: int = -1
     maximum_record_age_s: int = -1
     bisect: bool = False
@@ -959,6 +960,14 @@ def _source(fields: Fields, function: Function) -> Source:
     if kind == "sqs":
         queue = _queue(fields.sub("Queue"))
         mapping = _sqs_mapping(fields.sub("EventSourceMapping"), queue)
+        if fields.flag("LowTrafficWait", False):
+            # Simulator-only: AWS "may wait up to 20 s" with low traffic. §7 [D30a][D34]
+            if queue.fifo:
+                raise ScenarioError(
+                    fields.at("LowTrafficWait"),
+                    "is modelled for standard queues only; remove it or set FifoQueue: false",
+                )
+            mapping = replace(mapping, low_traffic_wait=True)
     elif kind in ("kinesis", "dynamodb"):
         stream = _stream(fields.sub("Stream"), kind)
         mapping = _stream_mapping(fields.sub("EventSourceMapping"), kind)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 from .. import narration as say
 from ..items import Item
@@ -15,6 +16,15 @@ from .base import Source, parse_batch_failures
 START_BATCHES = 5  # pollers start with 5 concurrent batches ... §7 [D31]
 RAMP_PER_MINUTE = 300  # ... and add up to 300 per minute ... §7 [D31]
 MAX_BATCHES = 1_000  # ... to at most 1,000 per mapping. §7 [D31]
+MIN_BATCHES = 2  # an idle mapping may go down to 2 concurrent batches. §7 [D31][D30a][D52]
+# After a failed invocation (function error or throttle) Lambda "reduces concurrency allocated
+# to the ESM", except with ReportBatchItemFailures on for function errors. §7 [D32] AWS gives
+# no rate. Assumption: each failure divides the allowance by this (not below MIN_BATCHES) and
+# the +300/min ramp starts again from there.
+SCALE_DOWN_DIVISOR = 2
+# With low traffic Lambda may wait up to 20 s for a batch even if the window is smaller.
+# §7 [D30a][D34] The simulator takes the upper bound, behind the scenario's LowTrafficWait.
+LOW_TRAFFIC_WAIT_MS = 20_000
 THROTTLE_BACKOFF_MS = 1_000
 
 
@@ -45,11 +55,16 @@ class SqsSource(Source):
         self.visibility_ms = self.queue.visibility_timeout_s * 1000
         self.retention_ms = self.queue.retention_s * 1000
         self.window_ms = self.mapping.window_s * 1000
+        # A partial batch waits this long after its first message became visible.
+        self.wait_ms = self.window_ms
+        if self.mapping.low_traffic_wait:
+            self.wait_ms = max(self.window_ms, LOW_TRAFFIC_WAIT_MS)
         self.visible: deque[Item] = deque()
         self.groups: dict[str, deque[Item]] = {}
         self.locked: set[str] = set()
         self.active = 0
         self.scale_start: int | None = None
+        self.scale_base = START_BATCHES  # the allowance at scale_start, before the ramp
         self.timer_at: int | None = None
         self.poll_pending = False
         self.batch_kind = "sqs-fifo" if self.fifo else "sqs"
@@ -82,7 +97,16 @@ class SqsSource(Source):
         if self.scale_start is None:
             self.scale_start = now
         cap = self.mapping.maximum_concurrency or MAX_BATCHES
-        return min(cap, START_BATCHES + (now - self.scale_start) * RAMP_PER_MINUTE // 60_000)
+        return min(cap, self.scale_base + (now - self.scale_start) * RAMP_PER_MINUTE // 60_000)
+
+    def _scale_down(self, now: int) -> tuple[int, int] | None:
+        """Back the pollers off after a failed invocation; return (before, after) if it fell."""
+        if self.fifo:
+            return None  # FIFO concurrency follows the active message groups. §7 [D31]
+        before = self._allowed(now)
+        after = max(MIN_BATCHES, before // SCALE_DOWN_DIVISOR)
+        self.scale_base, self.scale_start = after, now
+        return (before, after) if after < before else None
 
     def _poll(self, now: int, _: object = None) -> None:
         self.poll_pending = False
@@ -96,10 +120,14 @@ class SqsSource(Source):
             batch = Batch(items, now)
             self.clock.at(now + self.visibility_ms, self._visibility_end, batch)
             if self.tracer is not None:
+                text = say.batch_start(len(items), "the queue", say.SQS)
+                waited = now - items[0].visible_since
+                if self.wait_ms > self.window_ms and waited > self.window_ms:
+                    text += say.low_traffic_wait(waited)
                 self.tracer.emit(
                     now,
                     Kind.BATCH_START,
-                    say.batch_start(len(items), "the queue", say.SQS),
+                    text,
                     request=items[0].id if len(items) == 1 else f"{items[0].id}…{items[-1].id}",
                     batch=[item.id for item in items],
                     receive_counts=[item.receive_count for item in items],
@@ -145,12 +173,12 @@ class SqsSource(Source):
         visible = self.visible
         size = self.mapping.batch_size
         if (
-            self.window_ms
+            self.wait_ms
             and 0 < len(visible) < size
-            and visible[0].visible_since + self.window_ms > now
+            and visible[0].visible_since + self.wait_ms > now
             and not (self.sized and self._payload_full(visible))
         ):
-            self._timer(visible[0].visible_since + self.window_ms)
+            self._timer(visible[0].visible_since + self.wait_ms)
             return []
         items: list[Item] = []
         total = 0
@@ -225,14 +253,14 @@ class SqsSource(Source):
         self.rec.throttles += 1
         delay = batch.backoff_ms
         batch.backoff_ms = min(delay * 2, 60_000)
+        fell = self._scale_down(now)
         if self.tracer is not None:
-            self.tracer.emit(
-                now,
-                Kind.THROTTLE,
-                say.throttle_poller("the tray", delay, say.SQS),
-                outcome="429",
-                Reason=result,
-            )
+            text = say.throttle_poller("the tray", delay, say.SQS)
+            extra: dict[str, Any] = {}
+            if fell is not None:
+                text += say.poller_scale_down(*fell)
+                extra["batches_allowed"] = fell[1]
+            self.tracer.emit(now, Kind.THROTTLE, text, outcome="429", Reason=result, **extra)
         if now + delay < batch.received_ms + self.visibility_ms:
             self.clock.at(now + delay, self._retry, batch)
         else:
@@ -265,14 +293,24 @@ class SqsSource(Source):
             self.finish_item(now, item, SUCCEEDED)
             if self.fifo:
                 self.groups[item.group or "default"].remove(item)
+        # A function error backs the pollers off, unless partial batch responses are on. §7 [D32]
+        fell = None
+        if ex.failed and not self.mapping.report_batch_item_failures:
+            fell = self._scale_down(now)
         if self.tracer is not None:
+            text = self._result_text(failed, len(batch.items), len(deleted))
+            extra: dict[str, Any] = {}
+            if fell is not None:
+                text += say.poller_scale_down(*fell)
+                extra["batches_allowed"] = fell[1]
             self.tracer.emit(
                 now,
                 Kind.BATCH_RESULT,
-                self._result_text(failed, len(batch.items), len(deleted)),
+                text,
                 outcome="failed" if failed is None else ("partial" if failed else "ok"),
                 deleted=[item.id for item in deleted],
                 failed=sorted(failed) if failed else ([] if failed is not None else "all"),
+                **extra,
             )
         if self.fifo:
             self._unlock_groups(batch)
