@@ -12,6 +12,7 @@ a closed `<details>` around a fragment's target (the HTML "ancestor revealing al
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ class LogLine:
 FIRST_LINES = 50  # lines listed before the folded parts
 PART_LINES = 50  # lines per folded part
 FOLD_ABOVE = 60  # a log this long or shorter is listed whole
+PART_KINDS = 3  # kinds of event a folded part's summary counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,13 @@ class LogPart:
         """Return the time its lines cover: "1.200 s to 3.400 s", or one time."""
         start, end = self.lines[0].time_label, self.lines[-1].time_label
         return start if start == end else f"{start} to {end}"
+
+    @property
+    def kinds_label(self) -> str:
+        """Return its commonest kinds of event with their counts: "25 OFFER, 25 INIT"."""
+        counts = Counter(line.kind for line in self.lines)
+        words = [f"{count:,} {kind}" for kind, count in counts.most_common(PART_KINDS)]
+        return ", ".join(words) + (", …" if len(counts) > PART_KINDS else "")
 
     @property
     def errors(self) -> int:

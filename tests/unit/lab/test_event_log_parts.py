@@ -7,6 +7,7 @@ and from a one-request scenario; expected counts come from the log's own lines.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -69,6 +70,8 @@ def test_a_long_log_lists_its_head_and_folds_the_rest_in_order() -> None:
         assert part.errors == sum(is_error(event) for event in events)
         assert part.lines[0].time_label in part.span_label
         assert part.lines[-1].time_label in part.span_label
+        kinds = Counter(line.kind for line in part.lines)
+        assert f"{kinds.most_common(1)[0][1]} {kinds.most_common(1)[0][0]}" in part.kinds_label
 
 
 def test_every_line_is_rendered_once_the_folded_ones_inside_a_closed_part() -> None:

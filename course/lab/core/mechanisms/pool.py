@@ -5,10 +5,16 @@ PROVISION or FREEZE → frozen (idle, waiting for a request), INIT → initialis
 THAW or INVOKE → busy, SHUTDOWN → shutting down at that instant, then gone. The whole-run view
 shows the lot when the last request finished (the shutdowns the run ends with, each truck
 leaving after its idle lifetime, are counted, not drawn as an empty lot).
+
+A lot of more than `MAX_DRAWN` environments is drawn by group instead of truck by truck: one row
+per state (provisioned and on-demand apart), with one truck in that state, "× N" and a bar of
+its share of the lot, so a run of hundreds of environments stays readable on a phone. Each
+group's exact count and members are in its text.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -39,10 +45,15 @@ STATE_SIGNS = {
     GONE: "gone",
 }
 
-MAX_DRAWN = 24  # parking spaces drawn; the rest are counted ("and K more")
+MAX_DRAWN = 16  # parking spaces drawn one by one; a bigger lot is drawn by group
 COLUMNS = 4
 SPACE_W = 120
 SPACE_H = 96
+GROUP_H = 72  # one row per group
+GROUP_BAR_X = 130
+GROUP_BAR_W = 340
+MAX_RANGES = 8  # environment id ranges a group's text lists
+MAX_REQUESTS = 5  # requests a busy or initialising group's text names
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +94,38 @@ class StateCount:
 
 
 @dataclass(frozen=True, slots=True)
+class Group:
+    """Environments in the same state (and both provisioned, or both not), drawn as one row."""
+
+    state: str
+    provisioned: bool
+    count: int
+    y: int
+    bar_width: float  # the group's share of the lot, on a GROUP_BAR_W track
+    detail: Detail
+
+    @property
+    def sign(self) -> str:
+        """Return the word painted on the group's truck."""
+        return STATE_SIGNS[self.state]
+
+    @property
+    def count_label(self) -> str:
+        """Return the count with thousands separators (the SVG is not localised)."""
+        return f"{self.count:,}"
+
+    @property
+    def label(self) -> str:
+        """Return the state in words, and "provisioned" for provisioned environments."""
+        return STATE_LABELS[self.state] + (", provisioned" if self.provisioned else "")
+
+
+@dataclass(frozen=True, slots=True)
 class PoolView(View):
     """The parking lot at one instant, with the run's counts so far."""
 
     time_ms: int
     spaces: tuple[Space, ...]
-    hidden: int  # environments not drawn (past MAX_DRAWN)
     counts: tuple[StateCount, ...]
     created: int
     cold_starts: int
@@ -96,11 +133,24 @@ class PoolView(View):
     provisioned: int
     width: int
     height: int
+    groups: tuple[Group, ...] = ()  # a big lot: drawn by group, `spaces` empty
 
     @property
     def details(self) -> tuple[Detail, ...]:
-        """Return the drawn spaces' details, in the picture's order."""
+        """Return the drawn spaces' or groups' details, in the picture's order."""
+        if self.groups:
+            return tuple(group.detail for group in self.groups)
         return tuple(space.detail for space in self.spaces)
+
+    @property
+    def bar_x(self) -> int:
+        """Return where a group's share bar starts."""
+        return GROUP_BAR_X
+
+    @property
+    def bar_track(self) -> int:
+        """Return the width of a group's share bar at 100 %."""
+        return GROUP_BAR_W
 
     @property
     def view_box(self) -> str:
@@ -186,8 +236,10 @@ def build_pool(events: Sequence[TraceEvent], until: int | None) -> PoolView | No
         if env.state == SHUTTING_DOWN and env.shutdown_index != shown:
             env.state = GONE
     ordered = sorted(envs.values(), key=lambda env: env.id)
-    drawn = ordered[:MAX_DRAWN]
+    grouped = len(ordered) > MAX_DRAWN
+    drawn = [] if grouped else ordered
     spaces = tuple(_space(env, position) for position, env in enumerate(drawn))
+    groups = _groups(ordered) if grouped else ()
     counts = tuple(
         StateCount(state, STATE_LABELS[state], sum(1 for env in ordered if env.state == state))
         for state in STATES
@@ -201,16 +253,76 @@ def build_pool(events: Sequence[TraceEvent], until: int | None) -> PoolView | No
         until=until,
         time_ms=time_ms,
         spaces=spaces,
-        hidden=len(ordered) - len(drawn),
         counts=counts,
         created=len(ordered),
         cold_starts=cold,
         reused=reused,
         provisioned=sum(1 for env in ordered if env.provisioned),
         width=COLUMNS * SPACE_W,
-        height=rows * SPACE_H,
+        height=len(groups) * GROUP_H if groups else rows * SPACE_H,
+        groups=groups,
     )
     return _with_summary(view)
+
+
+def _id_ranges(ids: Sequence[int]) -> str:
+    """Return sorted ids as ranges: "#1–#40, #42, #44–#50", the first MAX_RANGES of them."""
+    ranges: list[tuple[int, int]] = []
+    for env_id in ids:
+        if ranges and env_id == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], env_id)
+        else:
+            ranges.append((env_id, env_id))
+    words = [f"#{a}" if a == b else f"#{a}–#{b}" for a, b in ranges[:MAX_RANGES]]
+    rest = sum(b - a + 1 for a, b in ranges[MAX_RANGES:])
+    return ", ".join(words) + (f" and {rest:,} more" if rest else "")
+
+
+def _groups(ordered: Sequence[_Env]) -> tuple[Group, ...]:
+    """Return the lot's groups: by state in STATES order, provisioned before on-demand."""
+    total = len(ordered)
+    groups: list[Group] = []
+    for state in STATES:
+        for provisioned in (True, False):
+            members = [e for e in ordered if e.state == state and e.provisioned == provisioned]
+            if not members:
+                continue
+            count = len(members)
+            kind = "provisioned" if provisioned else "on-demand"
+            text = (
+                f"{count:,} {kind} environment{'' if count == 1 else 's'} "
+                f"{STATE_LABELS[state]}: {_id_ranges([e.id for e in members])}."
+            )
+            functions = Counter(e.function for e in members if e.function)
+            if functions:
+                text += " " + ", ".join(f"{n:,} of {name}" for name, n in functions.items()) + "."
+            requests = [e.request for e in members if e.request and state in (INITIALISING, BUSY)]
+            if requests:
+                named = ", ".join(requests[:MAX_REQUESTS])
+                more = len(requests) - MAX_REQUESTS
+                verb = "serving" if state == BUSY else "initialising for"
+                text += f" {verb.capitalize()} {named}" + (
+                    f" and {more:,} more." if more > 0 else "."
+                )
+            served = sum(e.invocations for e in members)
+            cold = sum(e.cold_starts for e in members)
+            text += (
+                f" Together they served {_plural(served, 'invocation')} "
+                f"after {_plural(cold, 'cold start')}."
+            )
+            key = f"pool-group-{state}{'-pc' if provisioned else ''}"
+            label = f"{count:,} {STATE_LABELS[state]}" + (" (provisioned)" if provisioned else "")
+            groups.append(
+                Group(
+                    state,
+                    provisioned,
+                    count,
+                    len(groups) * GROUP_H,
+                    round(GROUP_BAR_W * count / total, 1),
+                    Detail(key, label, text),
+                )
+            )
+    return tuple(groups)
 
 
 def _space(env: _Env, position: int) -> Space:
@@ -245,11 +357,11 @@ def _space(env: _Env, position: int) -> Space:
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _with_summary(view: PoolView) -> PoolView:
-    states = ", ".join(f"{c.count} {c.label}" for c in view.counts if c.count)
+    states = ", ".join(f"{c.count:,} {c.label}" for c in view.counts if c.count)
     moment = (
         f"At {format_time(view.time_ms)}"
         if view.until is not None
@@ -260,6 +372,9 @@ def _with_summary(view: PoolView) -> PoolView:
         f"created ({view.provisioned} provisioned), {_plural(view.cold_starts, 'cold start')}, "
         f"{_plural(view.reused, 'warm reuse')}."
     )
-    if view.hidden:
-        summary += f" The picture shows the first {len(view.spaces)}; {view.hidden} more."
+    if view.groups:
+        summary += (
+            f" More than {MAX_DRAWN} environments: the picture draws one row per state, "
+            "with its count and its share of the lot."
+        )
     return replace(view, summary=summary)
