@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from . import fast_sync
 from .clock import Clock
 from .items import Item
 from .metrics import UNFINISHED, Metrics, Recorder
@@ -25,6 +26,9 @@ PC_BILLING_STEP_MS = 300_000  # provisioned concurrency is billed in 5-min steps
 # The most events one run may simulate: arrivals plus every scheduled callback (INIT, invoke
 # ends, retries, redeliveries, polls). Callers serving untrusted input pass a lower cap.
 DEFAULT_MAX_EVENTS = 20_000_000
+# Metrics-only runs of plain synchronous traffic take `fast_sync.run` (the same results);
+# tests turn it off to compare the two.
+FAST_PATH = True
 
 SOURCES: dict[str, type[Source]] = {
     "sync": SyncSource,
@@ -110,6 +114,26 @@ def simulate(
         if source_of is not None
         else None
     )
+    if (
+        FAST_PATH
+        and tracer is None
+        and wiring is None
+        and isinstance(source, SyncSource)
+        and fast_sync.eligible(scenario, services[0], source)
+    ):
+        last, processed, stopped_at = fast_sync.run(
+            scenario,
+            clock,
+            recorder,
+            services[0],
+            source,
+            incoming,
+            sized=sized,
+            sizes=sizes,
+            cap=cap,
+            max_events=max_events,
+        )
+        return _finish(scenario, recorder, services, wiring, tracer, last, processed, stopped_at)
     next_arrival = next(incoming, None)
     expire = wiring.expire if wiring is not None else services[0].expire
     offer = source.offer
@@ -162,6 +186,19 @@ def simulate(
             expire(now)
             clock.now = last = now
             callback(now, arg)
+    return _finish(scenario, recorder, services, wiring, tracer, last, processed, stopped_at)
+
+
+def _finish(
+    scenario: Scenario,
+    recorder: Recorder,
+    services: list[Service],
+    wiring: Wiring | None,
+    tracer: Tracer | None,
+    last: int,
+    processed: int,
+    stopped_at: int | None,
+) -> Result:
     horizon = max(last, 1)
     for service in services:
         service.finish(horizon)
