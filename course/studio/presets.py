@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from django.core.cache import cache
@@ -199,6 +200,8 @@ def save_preset(
     row = editing or ScenarioPreset.objects.filter(module=module, slug=source.slug).first()
     if row is None:
         row = ScenarioPreset(module=module, slug=source.slug)
+    elif row.title != source.title:
+        _retitle_embeds(module, source.slug, row.title, source.title)
     row.lesson = module.lessons.filter(is_active=True, slug=source.lesson).first()
     row.title = source.title
     row.goal = source.goal
@@ -215,3 +218,29 @@ def save_preset(
     row.save()
     bump_content_version()  # every cached lab page showed the old preset
     return row
+
+
+def _embed_title(module: Module, slug: str, title: str) -> str:
+    """Return the start of a lesson's embed of the preset, as `chrome.sandbox_embed` draws it."""
+    return (
+        f'<div class="sandbox-embed" data-module="{escape(module.slug)}" '
+        f'data-scenario="{escape(slug)}">\n'
+        f'<p class="sandbox-embed__title">Sandbox: {escape(title)}</p>'
+    )
+
+
+def _retitle_embeds(module: Module, slug: str, old: str, new: str) -> None:
+    """Give the preset's embeds in the module's lessons and introduction its new title.
+
+    The load renders a preset's title into every lesson that embeds it; changing only those
+    lines keeps the pages as a load of the exported files would draw them.
+    """
+    before, after = _embed_title(module, slug, old), _embed_title(module, slug, new)
+    for lesson in module.lessons.filter(html__contains=before):
+        count = lesson.html.count(before)
+        lesson.html = lesson.html.replace(before, after)
+        lesson.plain_text = lesson.plain_text.replace(f"Sandbox: {old}", f"Sandbox: {new}", count)
+        lesson.save(update_fields=["html", "plain_text"])
+    if before in module.intro_html:
+        module.intro_html = module.intro_html.replace(before, after)
+        module.save(update_fields=["intro_html"])

@@ -75,3 +75,26 @@ def test_an_export_keeps_drafts_and_studio_edits(course_content, tmp_path: Path)
     new = Lesson.objects.get(slug="written-in-the-studio")
     assert new.state == ContentState.DRAFT
     assert "From the studio." in new.html
+
+
+def test_a_preset_edited_in_the_studio_round_trips_through_export(course_content, tmp_path):
+    from course.studio.presets import check_preset, preset_yaml, save_preset
+
+    preset = ScenarioPreset.objects.select_related("module").get(slug="cold-then-warm")
+    text = (
+        preset_yaml(preset)
+        .replace("title: Cold start, then a warm start", "title: Edited in the studio")
+        .replace("DurationMs: 100", "DurationMs: 120")
+    )
+    check = check_preset(preset.module, text, slug=preset.slug, editing=preset)
+    save_preset(preset.module, text, check, editing=preset)
+    before = course_records()
+    call_command("exportcourse", str(tmp_path), stdout=io.StringIO())
+    (written,) = tmp_path.glob("*/scenarios/cold-then-warm.yaml")
+    assert written.read_text(encoding="utf-8") == text
+    Module.objects.all().delete()
+    load_course(tmp_path)
+    assert course_records() == before
+    loaded = ScenarioPreset.objects.get(slug="cold-then-warm")
+    assert loaded.title == "Edited in the studio"
+    assert loaded.scenario["Code"]["DurationMs"] == 120

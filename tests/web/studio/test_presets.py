@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from course.lab.models import ScenarioPreset
+from course.models import Lesson
 from course.studio.presets import preset_yaml
 from tests.factories import make_instructor, make_user
 from tests.helpers.course import CONTENT_DIR
@@ -38,9 +39,7 @@ def edit_url(preset: ScenarioPreset) -> str:
     return reverse("studio:preset-edit", args=[preset.module.slug, preset.slug])
 
 
-def test_the_real_preset_opens_from_its_file_with_its_preview(
-    preset, django_assert_num_queries
-):
+def test_the_real_preset_opens_from_its_file_with_its_preview(preset, django_assert_num_queries):
     client = client_for(make_instructor())
     with django_assert_num_queries(7):  # session, user, instructor (twice), module, preset, lessons
         response = client.get(edit_url(preset))
@@ -88,9 +87,7 @@ def test_the_preview_runs_the_preset_as_the_lab_and_stores_nothing(
     text = preset_yaml(preset).replace("DurationMs: 100", "DurationMs: 120")
     url = reverse("studio:preset-preview", args=[preset.module.slug])
     with django_assert_num_queries(6):  # session, user, instructor, module, preset, lessons
-        response = client.post(
-            url, {"text": text, "editing": SLUG}, headers={"HX-Request": "true"}
-        )
+        response = client.post(url, {"text": text, "editing": SLUG}, headers={"HX-Request": "true"})
     page = response.content.decode()
     assert response.status_code == 200
     assert page.lstrip().startswith('<section id="studio-preview"')
@@ -127,6 +124,9 @@ def test_saving_updates_the_lab_for_learners_and_marks_the_edit(preset):
         page = visitor.get(lab).content.decode()
         assert "Two requests, one cold" in page
         assert "Cold start, then a warm start" not in page
+    embedding = Lesson.objects.get(html__contains=f'data-scenario="{SLUG}"')
+    lesson_page = learner.get(embedding.get_absolute_url()).content.decode()
+    assert "Sandbox: Two requests, one cold" in lesson_page
     assert "edited in the browser" in client.get(edit_url(preset)).content.decode()
     listing = client.get(reverse("studio:preset-list")).content.decode()
     assert "Two requests, one cold" in listing
