@@ -11,7 +11,7 @@ from .helpers import PRESETS, listed, of, preset, run, run_dict
 
 def test_every_listed_preset_exists_and_runs() -> None:
     slugs = sorted(path.stem for path in PRESETS.glob("*.yaml"))
-    assert len(slugs) == 35
+    assert len(slugs) == 37
     for slug in slugs:
         result = run(slug, metrics_only=True)
         assert result.metrics.requests_offered > 0
