@@ -7,12 +7,16 @@ are provisioned) and from each environment's state as the pool view itself track
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.template.loader import render_to_string
 
 from course.lab.core.mechanisms.pool import GROUP_BAR_W, MAX_DRAWN, build_pool
 from course.sandbox import Kind, Scenario, TraceEvent, simulate
+
+SCENARIOS = Path(__file__).resolve().parents[3] / "content" / "lambda-best-practices" / "scenarios"
 
 
 def run(data: dict[str, Any]) -> tuple[TraceEvent, ...]:
@@ -95,3 +99,18 @@ def test_groups_at_a_step_split_states_and_provisioned_environments():
     html = render(pool)
     assert len(re.findall(r'<g id="p-pool-group-', html)) == len(pool.groups)
     assert html.count("mv-space--pc mv-group") == sum(g.provisioned for g in pool.groups)
+
+
+def test_a_snapstart_restore_is_the_cold_start_of_its_environment():
+    text = (SCENARIOS / "snapstart-restore.yaml").read_text(encoding="utf-8")
+    events = run(yaml.safe_load(text)["scenario"])
+    restores = [i for i, e in enumerate(events) if e.kind == Kind.RESTORE]
+    assert restores
+    pool = build_pool(events, restores[0])
+    assert pool is not None
+    env = events[restores[0]].env
+    assert {space.env: space.state for space in pool.spaces}[env] == "initialising"
+    end = build_pool(events, None)
+    assert end is not None
+    inits = sum(e.kind in (Kind.INIT, Kind.RESTORE) for e in events)
+    assert end.cold_starts == inits

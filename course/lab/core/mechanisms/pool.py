@@ -1,10 +1,11 @@
 """The parking lot: the execution environments of a run and the state of each at one instant.
 
 One parking space per environment (a food truck). An environment's state follows its events:
-PROVISION or FREEZE → frozen (idle, waiting for a request), INIT → initialising (a cold start),
-THAW or INVOKE → busy, SHUTDOWN → shutting down at that instant, then gone. The whole-run view
-shows the lot when the last request finished (the shutdowns the run ends with, each truck
-leaving after its idle lifetime, are counted, not drawn as an empty lot).
+PROVISION or FREEZE → frozen (idle, waiting for a request), INIT or a SnapStart RESTORE →
+initialising (a cold start), THAW or INVOKE → busy, SHUTDOWN → shutting down at that instant,
+then gone. The whole-run view shows the lot when the last request finished (the shutdowns the
+run ends with, each truck leaving after its idle lifetime, are counted, not drawn as an empty
+lot).
 
 A lot of more than `MAX_DRAWN` environments is drawn by group instead of truck by truck: one row
 per state (provisioned and on-demand apart), with one truck in that state, "× N" and a bar of
@@ -216,7 +217,7 @@ def build_pool(events: Sequence[TraceEvent], until: int | None) -> PoolView | No
         kind = event.kind
         if kind == Kind.PROVISION:
             env.state, env.since_ms = FROZEN, event.time_ms
-        elif kind == Kind.INIT:
+        elif kind in (Kind.INIT, Kind.RESTORE):  # a SnapStart restore is its cold start
             cold += 1
             env.cold_starts += 1
             env.state, env.since_ms, env.request = INITIALISING, event.time_ms, event.request
