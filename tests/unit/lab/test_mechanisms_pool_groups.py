@@ -109,6 +109,7 @@ def test_a_snapstart_restore_is_the_cold_start_of_its_environment():
     pool = build_pool(events, restores[0])
     assert pool is not None
     env = events[restores[0]].env
+    assert env is not None
     assert {space.env: space.state for space in pool.spaces}[env] == "initialising"
     end = build_pool(events, None)
     assert end is not None
