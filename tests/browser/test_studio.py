@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from course.lab.models import ScenarioPreset
 from quizzes.models import Attempt
 from quizzes.services import save_answers, start_attempt, submit_attempt
 from tests.factories import PASSWORD, make_instructor, make_user
@@ -186,3 +187,59 @@ def test_draft_preview_publish_read_then_edit_a_question(
     reader.goto(base + attempt.result_url())
     assert main_text(reader) == review_before
     expect(reader.get_by_text("longest timeout")).to_have_count(0)
+
+
+def test_an_instructor_edits_a_preset_and_the_lab_follows(
+    page: Page, browser: Browser, live_server: LiveServer
+) -> None:
+    """Open a preset, change a parameter (the handler-duration knob's default), watch the
+    preview's metric cards follow, save, and a learner's lab starts from the new value."""
+    base = live_server.url
+    module, (lesson,), _ = make_bank(questions=1)
+    preset = ScenarioPreset.objects.create(
+        module=module,
+        lesson=lesson,
+        slug="two-requests",
+        title="Two requests",
+        goal="Watch the second request start warm.",
+        knobs=["duration_ms"],
+        metrics=[{"metric": "mean_invocation_ms", "good": "lower"}],
+        scenario={
+            "seed": 1,
+            "Function": {"MemorySize": 128, "Timeout": 3},
+            "Code": {
+                "InitDurationMs": 400,
+                "DurationMs": 100,
+                "TmpCache": {"MissMs": 0, "HitMs": 0},
+            },
+            "Source": {"Type": "sync"},
+            "Traffic": {"Events": [{"AtMs": 0, "Id": "first"}, {"AtMs": 10000, "Id": "second"}]},
+        },
+    )
+    log_in(page, base, make_instructor().username)
+    page.goto(base + reverse("studio:index"))
+    page.get_by_role("link", name="Sandbox presets").click()
+    page.get_by_role("link", name="Two requests").click()
+    page.wait_for_load_state("load")  # htmx listens once the page is loaded
+    preview = page.locator("#studio-preview")
+    card = preview.locator(".metric-grid--headline")
+    expect(preview).to_contain_text("Handler duration 100 ms")
+    expect(preview.locator("svg.tl-svg")).to_be_visible()
+    before = card.inner_text()
+    editor = page.get_by_label("Preset (YAML)")
+    text = editor.input_value()
+    editor.fill(text.replace("DurationMs: 100", "DurationMs: -1"))
+    expect(preview.locator(".studio-problems")).to_contain_text("DurationMs")
+    editor.fill(text.replace("DurationMs: 100", "DurationMs: 700"))
+    expect(preview.locator(".studio-problems")).to_have_count(0)
+    expect(preview).to_contain_text("Handler duration 700 ms")
+    expect(card).not_to_have_text(before)
+    after = card.inner_text()
+    shoot(page, "studio-preset")
+    page.get_by_role("button", name="Save preset").click()
+    expect(page.get_by_text("Preset “Two requests” saved")).to_be_visible()
+
+    reader = browser.new_context().new_page()
+    reader.goto(base + preset.get_absolute_url())
+    expect(reader.get_by_label("Handler duration (ms)")).to_have_value("700")
+    assert reader.locator(".metric-grid--headline").inner_text() == after
