@@ -84,7 +84,7 @@ def test_every_shipped_preset_names_its_metrics_and_answers(tmp_path):
     """Each shipped preset file, read alone, declares what it teaches and what answers it."""
     root = Path(__file__).resolve().parents[3] / "content"
     files = sorted(root.glob("*/scenarios/*.yaml"))
-    assert len(files) == 33
+    assert len(files) == 37
     for path in files:
         slug = path.stem
         text = path.read_text()
