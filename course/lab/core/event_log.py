@@ -42,9 +42,9 @@ class LogLine:
         return self.anchor is not None
 
 
-FIRST_LINES = 50  # lines listed before the folded parts
+FIRST_LINES = 25  # lines listed before the folded parts (a dozen requests' story on a phone)
 PART_LINES = 50  # lines per folded part
-FOLD_ABOVE = 60  # a log this long or shorter is listed whole
+FOLD_ABOVE = 40  # a log this long or shorter is listed whole
 PART_KINDS = 3  # kinds of event a folded part's summary counts
 
 

@@ -50,9 +50,10 @@ MAX_DRAWN = 16  # parking spaces drawn one by one; a bigger lot is drawn by grou
 COLUMNS = 4
 SPACE_W = 120
 SPACE_H = 96
+GROUP_W = 360  # narrower than the lot of spaces: on a phone the text scales down less
 GROUP_H = 72  # one row per group
 GROUP_BAR_X = 130
-GROUP_BAR_W = 340
+GROUP_BAR_W = 220
 MAX_RANGES = 8  # environment id ranges a group's text lists
 MAX_REQUESTS = 5  # requests a busy or initialising group's text names
 
@@ -259,7 +260,7 @@ def build_pool(events: Sequence[TraceEvent], until: int | None) -> PoolView | No
         cold_starts=cold,
         reused=reused,
         provisioned=sum(1 for env in ordered if env.provisioned),
-        width=COLUMNS * SPACE_W,
+        width=GROUP_W if groups else COLUMNS * SPACE_W,
         height=len(groups) * GROUP_H if groups else rows * SPACE_H,
         groups=groups,
     )
