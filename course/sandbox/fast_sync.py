@@ -22,10 +22,10 @@ from .environments import Env
 from .handler import TIMEOUT
 from .items import Item
 from .metrics import _HALF, _SUB, _SUB_BITS, EXACT_LIMIT, FAILED, SUCCEEDED, THROTTLED, Recorder
-from .scenario import Scenario
+from .scenario import Scenario, TrafficEvent
 from .service import INIT_LIMIT_MS, Execution, Service
 from .sources.sync import SyncSource
-from .traffic import Arrival
+from .traffic import Arrival, single_poisson
 from .wiring import Wiring
 
 _RETRY_WHY = "429 TooManyRequestsException"
@@ -153,11 +153,29 @@ def run(
     processed = 0
     stopped_at = None
     never = _NEVER
-    arrival = next(incoming, None)
-    arrival_at = arrival[0] if arrival is not None else never
+    # One Poisson rate (the commonest traffic) is drawn here as `traffic._rate` draws it.
+    poisson = single_poisson(scenario.traffic, scenario.seed)
+    if poisson is not None:
+        arrival_random = poisson.rng.random
+        per_ms, clock_ms = poisson.per_ms, float(poisson.start)
+        end_ms = poisson.end if poisson.end is not None else never
+        left = poisson.count if poisson.count is not None else -1  # -1: no count limit
+    stream: int = 1
+    spec: TrafficEvent | None = None
+    if poisson is None:
+        arrival = next(incoming, None)
+        arrival_at, stream, spec = arrival if arrival is not None else (never, 0, None)
+    elif left:
+        clock_ms += -log(1.0 - arrival_random()) / per_ms
+        arrival_at = int(clock_ms)
+        if arrival_at >= end_ms:
+            arrival_at = never
+        left -= 1
+    else:
+        arrival_at = never
     while True:
         if processed >= max_events:
-            if arrival is not None or heap:
+            if arrival_at != never or heap:
                 stopped_at = last
             break
         if heap and arrival_at > heap[0][0]:
@@ -198,12 +216,11 @@ def run(
             env.idle_since = now
             idle.append(env)
             value = now - offered_ms
-            lat_counts[
-                (value if value > 0 else 0)
-                if value < small
-                else (value.bit_length() - sub_bits) * half
-                + (value >> (value.bit_length() - sub_bits))
-            ] += 1
+            if value < small:
+                lat_counts[value if value > 0 else 0] += 1
+            else:
+                shift = value.bit_length() - sub_bits
+                lat_counts[shift * half + (value >> shift)] += 1
             lat_count += 1
             lat_total += value
             if lat_exact is not None:
@@ -213,9 +230,9 @@ def run(
             if now > last_ms:
                 last_ms = now
             continue
-        if arrival is None:
+        if arrival_at == never:
             break
-        now, stream, spec = arrival
+        now = arrival_at
         if now > cap:
             break
         processed += 1
@@ -223,9 +240,19 @@ def run(
             expire_pool(now, shutdown)
         last = now
         seq += 1
-        arrival = next(incoming, None)
-        arrival_at = arrival[0] if arrival is not None else never
-        if spec is None and not (sized and sizes[stream]):
+        this_stream, this_spec = stream, spec
+        if poisson is None:
+            arrival = next(incoming, None)
+            arrival_at, stream, spec = arrival if arrival is not None else (never, 0, None)
+        elif left:
+            clock_ms += -log(1.0 - arrival_random()) / per_ms
+            arrival_at = int(clock_ms)
+            if arrival_at >= end_ms:
+                arrival_at = never
+            left -= 1
+        else:
+            arrival_at = never
+        if this_spec is None and not (sized and sizes[this_stream]):
             # SyncSource.offer → _attempt → Service.invoke: a fresh request's first attempt.
             offered += 1
             env_or_none: Env | None = None
@@ -298,12 +325,11 @@ def run(
                 rec.gb_ms_on_demand += gb_ms
                 service.gb_ms_on_demand += gb_ms
                 busy_ms += billed
-                inv_counts[
-                    (billed if billed > 0 else 0)
-                    if billed < small
-                    else (billed.bit_length() - sub_bits) * half
-                    + (billed >> (billed.bit_length() - sub_bits))
-                ] += 1
+                if billed < small:
+                    inv_counts[billed if billed > 0 else 0] += 1
+                else:
+                    shift = billed.bit_length() - sub_bits
+                    inv_counts[shift * half + (billed >> shift)] += 1
                 inv_count += 1
                 inv_total += billed
                 if inv_exact is not None:
@@ -331,7 +357,7 @@ def run(
                 continue
         gate.in_flight, gate.on_demand, gate.peak, gate.cursor = in_flight, on_demand, peak, cursor
         clock._seq = cseq  # noqa: SLF001
-        if spec is None and not (sized and sizes[stream]):
+        if this_spec is None and not (sized and sizes[this_stream]):
             # A throttle: SyncSource._attempt's 429 branch, from the same state.
             item = Item(seq, f"{prefix}{seq}", now)
             item.attempts = 1
@@ -339,21 +365,21 @@ def run(
             if not retry(now, item, _RETRY_WHY):
                 finish_item(now, item, THROTTLED)
         else:
-            if spec is None:
+            if this_spec is None:
                 item = Item(seq, f"{prefix}{seq}", now)
-                item.payload_bytes = sizes[stream]
+                item.payload_bytes = sizes[this_stream]
             else:
                 item = Item(
                     seq,
-                    spec.id or f"{prefix}{seq}",
+                    this_spec.id or f"{prefix}{seq}",
                     now,
-                    spec.group,
-                    spec.shard,
-                    spec.partition_key,
-                    spec.payload_bytes,
+                    this_spec.group,
+                    this_spec.shard,
+                    this_spec.partition_key,
+                    this_spec.payload_bytes,
                 )
-                if spec.body_json is not None or spec.attributes_json is not None:
-                    Wiring.attach_payload(item, spec.body_json, spec.attributes_json)
+                if this_spec.body_json is not None or this_spec.attributes_json is not None:
+                    Wiring.attach_payload(item, this_spec.body_json, this_spec.attributes_json)
             offer(now, item)
         cseq = clock._seq  # noqa: SLF001
         in_flight, on_demand, peak, cursor = gate.in_flight, gate.on_demand, gate.peak, gate.cursor

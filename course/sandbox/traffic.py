@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from .scenario import Rate, Traffic, TrafficEvent
 
@@ -48,14 +49,44 @@ def _burst(at_ms: int, count: int, stream: int) -> Iterator[Arrival]:
         yield at_ms, stream, None
 
 
+def _rate_rng(seed: int, index: int) -> random.Random:
+    return random.Random(f"{seed}:traffic:{index}")
+
+
+@dataclass(frozen=True, slots=True)
+class Poisson:
+    """A traffic of one Poisson rate, for a loop that draws its arrivals inline.
+
+    Arrival n is `int(clock)` after `clock += rng.expovariate(per_ms)` n times from `start`,
+    while fewer than `count` have arrived and before `end` (None: no such limit), as `_rate`.
+    """
+
+    rng: random.Random
+    per_ms: float
+    start: int
+    end: int | None
+    count: int | None
+
+
+def single_poisson(traffic: Traffic, seed: int) -> Poisson | None:
+    """Return the traffic's draws when it is one Poisson rate and nothing else, else None."""
+    if traffic.events or traffic.bursts or len(traffic.rates) != 1:
+        return None
+    rate = traffic.rates[0]
+    if rate.kind != "poisson":
+        return None
+    return Poisson(
+        _rate_rng(seed, 0), rate.per_second / 1000, rate.start_ms, rate.end_ms, rate.count
+    )
+
+
 def arrivals(traffic: Traffic, seed: int) -> Iterator[Arrival]:
     """Yield (time_ms, stream, explicit event or None) in time order."""
     sources: list[Iterator[Arrival]] = []
     if traffic.events:
         sources.append(_explicit(traffic.events))
     for index, rate in enumerate(traffic.rates):
-        rng = random.Random(f"{seed}:traffic:{index}")
-        sources.append(_rate(rate, rng, index + 1))
+        sources.append(_rate(rate, _rate_rng(seed, index), index + 1))
     offset = len(traffic.rates) + 1
     for index, burst in enumerate(traffic.bursts):
         sources.append(_burst(burst.at_ms, burst.count, offset + index))

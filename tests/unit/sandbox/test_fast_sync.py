@@ -49,17 +49,21 @@ def plain_sync(draw: st.DrawFn) -> dict[str, Any]:
     reserved = draw(st.one_of(st.none(), st.integers(1, 6)))
     if reserved is not None:
         function["ReservedConcurrentExecutions"] = reserved
-    traffic: dict[str, Any] = {
-        "Rates": [
-            {
-                "Kind": draw(st.sampled_from(["poisson", "constant"])),
-                "PerSecond": draw(st.floats(0.5, 60)),
-                "Count": draw(st.integers(1, 300)),
-                "PayloadBytes": draw(st.sampled_from([0, 0, 7_000_000])),
-            }
-        ],
-        "Bursts": [{"AtMs": draw(st.integers(0, 5_000)), "Count": draw(st.integers(1, 40))}],
+    rate: dict[str, Any] = {
+        "Kind": draw(st.sampled_from(["poisson", "poisson", "constant"])),
+        "PerSecond": draw(st.floats(0.5, 60)),
+        "StartMs": draw(st.sampled_from([0, 1_500])),
+        "PayloadBytes": draw(st.sampled_from([0, 0, 7_000_000])),
     }
+    if draw(st.booleans()):
+        rate["Count"] = draw(st.integers(1, 300))
+    if "Count" not in rate or draw(st.booleans()):
+        rate["DurationSeconds"] = draw(st.integers(1, 10))
+    traffic: dict[str, Any] = {"Rates": [rate]}
+    if draw(st.booleans()):
+        traffic["Bursts"] = [
+            {"AtMs": draw(st.integers(0, 5_000)), "Count": draw(st.integers(1, 40))}
+        ]
     if draw(st.booleans()):
         traffic["Events"] = [
             {"AtMs": draw(st.integers(0, 8_000)), "Id": "explicit"},
