@@ -24,9 +24,16 @@ class AtError(ValueError):
     """`?at=` is not a trace index of this run; the message says why, for the learner."""
 
 
+COLD_START_KINDS = frozenset({Kind.INIT, Kind.RESTORE})
+
+
 def is_cold_start(event: TraceEvent) -> bool:
-    """Return whether the event starts an environment's INIT (a cold start)."""
-    return event.kind == Kind.INIT
+    """Return whether the event starts a new environment: its INIT, or a SnapStart RESTORE.
+
+    A restore resumes a new environment from the version's snapshot instead of running INIT, and
+    it is still that environment's cold start (docs/scenarios.md, SnapStart).
+    """
+    return event.kind in COLD_START_KINDS
 
 
 def is_batch(event: TraceEvent) -> bool:

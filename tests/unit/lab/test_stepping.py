@@ -78,3 +78,29 @@ def test_numbers_parse_and_out_of_range_says_how_many(events):
         moment(events, len(events))
     with pytest.raises(AtError, match="no trace"):
         moment((), 0)
+
+
+def test_a_snapstart_restore_is_a_cold_start_to_jump_to():
+    # SnapStart: the alias's published version resumes from its snapshot (RESTORE, no INIT);
+    # $LATEST, called later, still runs INIT. Both are cold starts the "cold" jump visits.
+    scenario = {
+        "seed": 1,
+        "Function": {
+            "SnapStart": {"ApplyOn": "PublishedVersions"},
+            "Versions": {"1": {}},
+            "Aliases": {"live": {"FunctionVersion": "1"}},
+        },
+        "Code": {"InitDurationMs": 2000, "RestoreDurationMs": 300, "DurationMs": 100},
+        "Source": {"Type": "sync", "Qualifier": "live"},
+        "Traffic": {"Bursts": [{"AtMs": 0, "Count": 2}]},
+    }
+    run = simulate(Scenario.from_dict(scenario))
+    events = run.events
+    restores = [i for i, e in enumerate(events) if e.kind == Kind.RESTORE]
+    assert len(restores) == 2
+    assert not any(e.kind == Kind.INIT for e in events)
+    assert run.metrics.cold_starts == 2
+    first = moment(events, 0)
+    assert jump(first, "cold").next == restores[0]
+    assert jump(moment(events, restores[0]), "cold").next == restores[1]
+    assert jump(moment(events, len(events) - 1), "cold").previous == restores[-1]
