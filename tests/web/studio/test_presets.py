@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from course.lab.models import ScenarioPreset
 from course.models import Lesson
-from course.studio.presets import preset_yaml
+from course.studio.presets import check_preset, preset_yaml
 from tests.factories import make_instructor, make_user
 from tests.helpers.course import CONTENT_DIR
 
@@ -192,3 +192,16 @@ def test_loadcourse_refuses_to_overwrite_an_edited_preset_unless_forced(preset):
     assert preset.scenario["Code"]["DurationMs"] == 100
     assert preset.edited_at is None
     assert preset.source_yaml == ""
+
+
+def test_every_shipped_preset_opens_without_problems_and_runs(course_content):
+    rows = ScenarioPreset.objects.filter(is_active=True).select_related("module")
+    assert rows.count() >= 30
+    for row in rows:
+        check = check_preset(row.module, preset_yaml(row), slug=row.slug, editing=row)
+        assert check.problems == [], row.slug
+        assert check.run is not None, (row.slug, check.run_problem)
+        if row.challenge.get("solution"):
+            assert check.solution is not None, (row.slug, check.solution_problem)
+            assert check.solution.challenge is not None
+            assert check.solution.challenge.met, row.slug
