@@ -23,12 +23,14 @@ class QuestionKind(models.TextChoices):
 
 class QuestionQuerySet(models.QuerySet["Question"]):
     def active(self) -> QuestionQuerySet:
-        """Return questions a learner may be asked: of a published module and lesson."""
+        """Return questions a learner may be asked: published at least once (a studio draft
+        never is), of a published module and lesson."""
         return self.filter(
             published_state("module__"),
             published_state("lesson__", or_none=True),
             is_active=True,
             module__is_published=True,
+            version__gt=0,
         )
 
     def with_choices(self) -> QuestionQuerySet:
@@ -55,7 +57,9 @@ class Question(models.Model):
     source_path = models.CharField(max_length=500, blank=True)
     is_active = models.BooleanField(default=True)
     version = models.PositiveIntegerField(
-        default=1, help_text="Bumped each time the question is published from the studio."
+        default=1,
+        help_text="Bumped each time the question is published from the studio; 0 for a question "
+        "created in the studio and not yet published (learners are never asked it).",
     )
     source_yaml = models.TextField(
         blank=True, help_text="The question as YAML, as last loaded or published in the studio."
@@ -63,6 +67,12 @@ class Question(models.Model):
     edited_at = models.DateTimeField(
         null=True, blank=True, help_text="Published in the studio since the last load."
     )
+    draft_yaml = models.TextField(
+        blank=True,
+        help_text="An edit saved in the studio and not yet published, as YAML (empty: none). "
+        "Learners, exports and reports see the published version only.",
+    )
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -74,6 +84,16 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def has_draft(self) -> bool:
+        """Return whether an edit saved in the studio waits to be published."""
+        return bool(self.draft_yaml)
+
+    @property
+    def is_unpublished(self) -> bool:
+        """Return whether the question was created in the studio and never published."""
+        return self.version == 0
 
     def as_snapshot(self) -> QuestionSnapshot:
         """Return the question as plain data, as an attempt records it.

@@ -54,7 +54,9 @@ def module_files(module: Module) -> ModuleFiles:
         name = Path(lesson.source_path).name or f"{lesson.order:02d}-{lesson.slug}.md"
         files.texts[f"lessons/{name}"] = lesson_markdown(lesson)
     banks: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    questions = Question.objects.filter(module=module, is_active=True).select_related("lesson")
+    # The published version of each question: drafts (and questions never published) stay out.
+    questions = Question.objects.filter(module=module, is_active=True, version__gt=0)
+    questions = questions.select_related("lesson")
     for question in questions.order_by("order"):
         bank = Path(question.source_path.rpartition(":")[0]).name or "studio.yaml"
         banks[bank].append(yaml.safe_load(question_yaml(question)))

@@ -38,6 +38,14 @@ class QuestionTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false", "class": "studio-editor"}),
         label="Question (YAML)",
     )
+    action = forms.ChoiceField(
+        choices=[("publish", "Publish"), ("draft", "Save draft")], required=False
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        """Return whether the edit is kept as a draft (publishing is the default)."""
+        return self.cleaned_data.get("action") == "draft"
 
 
 MAX_SVG = 100_000

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.dispatch import receiver
 
 from course.lab.models import ScenarioPreset
@@ -18,7 +19,8 @@ from .models import StudioAnalogy
 
 @receiver(browser_edits_requested, dispatch_uid="studio.edited_questions")
 def edited_questions(**kwargs: Any) -> list[str]:
-    rows = Question.objects.filter(edited_at__isnull=False).order_by("module__slug", "key")
+    edited = Q(edited_at__isnull=False) | Q(draft_saved_at__isnull=False)  # drafts count too
+    rows = Question.objects.filter(edited).order_by("module__slug", "key")
     return [f"question {module}/{key}" for module, key in rows.values_list("module__slug", "key")]
 
 
@@ -37,9 +39,13 @@ def analogies_from_files(*, module: Module, **kwargs: Any) -> None:
 
 @receiver(module_loaded, dispatch_uid="studio.questions_from_files")
 def questions_from_files(*, module: Module, **kwargs: Any) -> None:
-    """After a load the files are the source again (the version number carries on)."""
+    """After a load the files are the source again (the version number carries on); drafts
+    saved in the studio go with the edits."""
     Question.objects.filter(module=module, edited_at__isnull=False).update(
         edited_at=None, source_yaml=""
+    )
+    Question.objects.filter(module=module, draft_saved_at__isnull=False).update(
+        draft_yaml="", draft_saved_at=None
     )
 
 

@@ -13,7 +13,18 @@ urlpatterns = [
     path("<slug:module_slug>/analogy-preview/", views.analogy_preview, name="analogy-preview"),
     path("<slug:module_slug>/analogies/<slug:key>/", views.analogy_edit, name="analogy-edit"),
     path("<slug:module_slug>/lessons/<slug:lesson_slug>/", views.lesson_edit, name="lesson-edit"),
+    path("<slug:module_slug>/new-question/", views.question_new, name="question-new"),
+    path(
+        "<slug:module_slug>/new-question/preview/",
+        views.question_new_preview,
+        name="question-new-preview",
+    ),
     path("<slug:module_slug>/questions/<slug:key>/", views.question_edit, name="question-edit"),
+    path(
+        "<slug:module_slug>/questions/<slug:key>/discard/",
+        views.question_discard,
+        name="question-discard",
+    ),
     path(
         "<slug:module_slug>/questions/<slug:key>/preview/",
         views.question_preview,

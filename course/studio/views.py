@@ -63,7 +63,16 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         Question.objects.filter(module__in=modules, is_active=True)
         .select_related("lesson")
         .order_by("lesson__order", "order")
-        .only("pk", "key", "module_id", "version", "edited_at", "lesson__title", "lesson__order")
+        .only(
+            "pk",
+            "key",
+            "module_id",
+            "version",
+            "edited_at",
+            "draft_saved_at",
+            "lesson__title",
+            "lesson__order",
+        )
     )
     analogies = list(StudioAnalogy.objects.filter(module__in=modules).order_by("key"))
     for module in modules:
@@ -205,19 +214,56 @@ def analogy_preview(request: AuthenticatedHttpRequest, module_slug: str) -> Http
     )
 
 
+def _question(module: Module, key: str) -> Question:
+    return get_object_or_404(
+        Question.objects.select_related("module", "lesson").filter(module=module), key=key
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@instructor_required
+def question_new(request: AuthenticatedHttpRequest, module_slug: str) -> HttpResponse:
+    """A new question: saved as a draft, asked of nobody until it is published."""
+    module = _module(module_slug)
+    form = QuestionTextForm(
+        request.POST or None, initial={"text": services.new_question_text(module)}
+    )
+    if request.method == "POST" and form.is_valid():
+        check = services.check_new_question(module, form.cleaned_data["text"])
+        if check.ok:
+            saved = services.create_question_draft(module, form.cleaned_data["text"], check)
+            messages.success(
+                request, f"Question {saved.key} saved as a draft: learners are not asked it yet."
+            )
+            return redirect("studio:question-edit", module_slug=module.slug, key=saved.key)
+    else:
+        check = services.check_new_question(module, form.initial["text"])
+    return render(
+        request,
+        "studio/question_form.html",
+        {"module": module, "question": None, "form": form, "check": check, "changes": []},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @instructor_required
 def question_edit(request: AuthenticatedHttpRequest, module_slug: str, key: str) -> HttpResponse:
     module = _module(module_slug)
-    question = get_object_or_404(
-        Question.objects.select_related("module", "lesson").filter(module=module), key=key
-    )
-    form = QuestionTextForm(
-        request.POST or None, initial={"text": services.question_yaml(question)}
-    )
+    question = _question(module, key)
+    form = QuestionTextForm(request.POST or None, initial={"text": services.editor_yaml(question)})
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
         check = services.check_question(question, text)
+        if check.ok and form.is_draft:
+            services.save_question_draft(question, text, check)
+            published = (
+                "learners are not asked it yet"
+                if question.is_unpublished
+                else f"learners keep version {question.version} until you publish"
+            )
+            messages.success(request, f"Draft of question {question.key} saved: {published}.")
+            return redirect("studio:question-edit", module_slug=module.slug, key=key)
         if check.ok:
             saved = services.publish_question(question, text, check)
             messages.success(
@@ -228,26 +274,58 @@ def question_edit(request: AuthenticatedHttpRequest, module_slug: str, key: str)
             return redirect("studio:question-edit", module_slug=module.slug, key=key)
     else:
         check = services.check_question(question, form.initial["text"])
+    draft_check = check
+    if request.method == "POST" and question.has_draft:
+        draft_check = services.check_question(question, question.draft_yaml)
+    changes = services.draft_changes(question, draft_check) if question.has_draft else []
     return render(
         request,
         "studio/question_form.html",
-        {"module": module, "question": question, "form": form, "check": check},
+        {
+            "module": module,
+            "question": question,
+            "form": form,
+            "check": check,
+            "changes": changes,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
 
 @require_POST
 @instructor_required
+def question_discard(request: AuthenticatedHttpRequest, module_slug: str, key: str) -> HttpResponse:
+    """Throw a question's draft away (a question never published goes with it)."""
+    module = _module(module_slug)
+    question = _question(module, key)
+    if services.discard_question_draft(question):
+        messages.success(request, f"Draft question {key} discarded.")
+        return redirect("studio:index")
+    messages.success(
+        request, f"Draft of question {key} discarded: version {question.version} stays published."
+    )
+    return redirect("studio:question-edit", module_slug=module.slug, key=key)
+
+
+@require_POST
+@instructor_required
 def question_preview(request: AuthenticatedHttpRequest, module_slug: str, key: str) -> HttpResponse:
     module = _module(module_slug)
-    question = get_object_or_404(
-        Question.objects.select_related("module", "lesson").filter(module=module), key=key
-    )
+    question = _question(module, key)
     text = str(request.POST.get("text", ""))[:200_000]
     check = services.check_question(question, text)
     return render(
         request, "studio/question_form.html#preview", {"check": check, "question": question}
     )
+
+
+@require_POST
+@instructor_required
+def question_new_preview(request: AuthenticatedHttpRequest, module_slug: str) -> HttpResponse:
+    module = _module(module_slug)
+    text = str(request.POST.get("text", ""))[:200_000]
+    check = services.check_new_question(module, text)
+    return render(request, "studio/question_form.html#preview", {"check": check, "question": None})
 
 
 def _preview_url(module_slug: str, lesson_slug: str | None = None) -> str:
