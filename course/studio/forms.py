@@ -62,7 +62,8 @@ class AnalogyForm(forms.Form):
         max_length=60,
         required=False,
         label="Id",
-        help_text="A lowercase slug, used as ::: analogy <id> in the module's lessons.",
+        help_text="A lowercase slug, used as ::: analogy <id> in the module's lessons; it can "
+        "change only while no lesson uses it.",
     )
     name = forms.CharField(max_length=200, required=False, label="Name (the callout's heading)")
     colour = forms.ChoiceField(

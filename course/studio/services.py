@@ -174,7 +174,8 @@ def check_analogy(
     """Check an analogy declared in the studio as `analogies.yaml` and its drawings would be."""
     folder = module.source_path or module.slug
     shown = analogies_yaml(folder)
-    key = (editing.key if editing else data.get("key", "")).strip()
+    key = (data.get("key", "") or (editing.key if editing else "")).strip()
+    renamed = editing is not None and key != editing.key
     name = " ".join(data.get("name", "").split())
     colour = data.get("colour", "").strip()
     alt = " ".join(data.get("alt", "").split())
@@ -188,12 +189,22 @@ def check_analogy(
                 f"(like `food-truck`), got {key!r}",
             )
         )
-    elif editing is None:
+    elif editing is None or renamed:
         taken = set(file_analogies(module)) | set(
             StudioAnalogy.objects.filter(module=module).values_list("key", flat=True)
         )
         if key in taken:
             problems.append(Problem(shown, None, f"the module already declares analogy `{key}`"))
+    if editing is not None and renamed and (users := lessons_using(module, editing.key)):
+        problems.append(
+            Problem(
+                shown,
+                None,
+                f"the id cannot change from `{editing.key}` while {_lesson_list(users)} "
+                f"use it (::: analogy {editing.key}): change the name only, or move those "
+                "callouts to another analogy first",
+            )
+        )
     if not name:
         problems.append(Problem(shown, None, "the name is required (the callout's heading)"))
     if colour not in ANALOGY_COLOURS:
@@ -245,6 +256,7 @@ def save_analogy(
     assert check.ok
     assert check.analogy
     row = editing or StudioAnalogy(module=module, key=check.analogy.id)
+    row.key = check.analogy.id
     row.name = check.analogy.name
     row.colour = check.analogy.colour
     row.alt = check.analogy.alt
@@ -252,6 +264,50 @@ def save_analogy(
     row.scene_svg = data["scene_svg"]
     row.save()
     return row
+
+
+def lessons_using(module: Module, key: str) -> list[Lesson]:
+    """Return the module's lessons (draft or published) with a `::: analogy <key>` callout."""
+    # The rendered callout names its analogy in a class (course/content/chrome.py).
+    marker = f'class="analogy analogy--{key} '
+    return list(
+        module.lessons.filter(is_active=True, html__contains=marker).order_by("order", "slug")
+    )
+
+
+def _lesson_list(lessons: list[Lesson]) -> str:
+    names = ", ".join(f"“{lesson.title}” ({lesson.slug})" for lesson in lessons)
+    return f"lesson{'s' if len(lessons) > 1 else ''} {names}"
+
+
+def delete_refusal(module: Module, row: StudioAnalogy) -> str:
+    """Return why the analogy may not be deleted (lessons use it), or "" if it may."""
+    users = lessons_using(module, row.key)
+    if not users:
+        return ""
+    return (
+        f"Analogy “{row.name}” is used by {_lesson_list(users)}: remove its "
+        f"::: analogy {row.key} callouts from them first, then delete it."
+    )
+
+
+@transaction.atomic
+def delete_analogy(module: Module, row: StudioAnalogy) -> None:
+    """Delete an analogy declared in the studio that no lesson uses."""
+    assert not delete_refusal(module, row)
+    row.delete()
+
+
+def refresh_lessons_using(module: Module, key: str) -> list[Lesson]:
+    """Render again the lessons that show the analogy, so its new name, colour or drawings
+    reach them; a lesson that no longer checks is left as it was. Return those rendered."""
+    refreshed = []
+    for lesson in lessons_using(module, key):
+        text = lesson_markdown(lesson)
+        check = check_lesson(module, text, lesson=lesson)
+        if check.ok:
+            refreshed.append(save_lesson(module, text, check, lesson=lesson, state=lesson.state))
+    return refreshed
 
 
 # ---------------------------------------------------------------------------------------------

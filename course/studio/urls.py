@@ -12,6 +12,11 @@ urlpatterns = [
     path("<slug:module_slug>/new-analogy/", views.analogy_new, name="analogy-new"),
     path("<slug:module_slug>/analogy-preview/", views.analogy_preview, name="analogy-preview"),
     path("<slug:module_slug>/analogies/<slug:key>/", views.analogy_edit, name="analogy-edit"),
+    path(
+        "<slug:module_slug>/analogies/<slug:key>/delete/",
+        views.analogy_delete,
+        name="analogy-delete",
+    ),
     path("<slug:module_slug>/lessons/<slug:lesson_slug>/", views.lesson_edit, name="lesson-edit"),
     path("<slug:module_slug>/new-question/", views.question_new, name="question-new"),
     path(

@@ -174,10 +174,12 @@ def _analogy_page(
         check = services.check_analogy(module, values, editing=analogy)
         if check.ok:
             saved = services.save_analogy(module, values, check, editing=analogy)
+            refreshed = services.refresh_lessons_using(module, saved.key) if analogy else []
+            shown = f" Lessons showing it now: {len(refreshed)}." if refreshed else ""
             messages.success(
                 request,
                 f"Analogy “{saved.name}” saved: use it as ::: analogy {saved.key} in this "
-                "module's lessons.",
+                f"module's lessons.{shown}",
             )
             return redirect("studio:analogy-edit", module_slug=module.slug, key=saved.key)
     elif analogy:
@@ -193,6 +195,26 @@ def _analogy_page(
             "sample": services.render_analogy_sample(module, check) if check else "",
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@instructor_required
+def analogy_delete(request: AuthenticatedHttpRequest, module_slug: str, key: str) -> HttpResponse:
+    """Ask to confirm, then delete an analogy declared in the studio; refused while lessons use
+    it (the page names them)."""
+    module = _module(module_slug)
+    analogy = get_object_or_404(StudioAnalogy.objects.filter(module=module), key=key)
+    refusal = services.delete_refusal(module, analogy)
+    if request.method == "POST" and not refusal:
+        services.delete_analogy(module, analogy)
+        messages.success(request, f"Analogy “{analogy.name}” ({key}) deleted.")
+        return redirect("studio:index")
+    return render(
+        request,
+        "studio/analogy_delete.html",
+        {"module": module, "analogy": analogy, "refusal": refusal},
+        status=409 if request.method == "POST" else 200,
     )
 
 
