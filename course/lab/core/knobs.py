@@ -17,6 +17,7 @@ from typing import Any
 
 from course.sandbox import limits
 from course.sandbox.limits import FloatRange, IntRange
+from course.sandbox.scenario import SNAP_START_APPLY_ON, TUMBLING_WINDOW_S, WINDOW_STATE_BYTES
 
 from .runs import MAX_OFFERED
 
@@ -69,7 +70,11 @@ class Knob:
         """Return the allowed range in words, e.g. "128–10,240 MB"."""
         if self.minimum is None or self.maximum is None:
             return ""
-        low, high = (f"{value:,g}" for value in (self.minimum, self.maximum))
+        # Whole numbers in full (1,048,576), never as `g` would round them (1.04858e+06).
+        low, high = (
+            f"{value:,}" if isinstance(value, int) else f"{value:,g}"
+            for value in (self.minimum, self.maximum)
+        )
         return f"{low}–{high}{f' {self.unit}' if self.unit else ''}"
 
     def read(self, scenario: Mapping[str, Any]) -> Any:
@@ -262,6 +267,38 @@ KNOBS = (
         hint="Time your code outside the handler takes during INIT.",
     ),
     Knob(
+        key="snap_start",
+        path="Function.SnapStart.ApplyOn",
+        label="SnapStart",
+        kind="choice",
+        default=SNAP_START_APPLY_ON[0],
+        choices=tuple(
+            zip(
+                SNAP_START_APPLY_ON,
+                ("None (INIT at every cold start)", "PublishedVersions (restore a snapshot)"),
+                strict=True,
+            )
+        ),
+        hint=(
+            "ApplyOn: PublishedVersions runs INIT when a version is published; a cold start on "
+            "that version restores the snapshot. $LATEST still runs INIT. Not with provisioned "
+            "concurrency."
+        ),
+    ),
+    Knob(
+        key="restore_ms",
+        path="Code.RestoreDurationMs",
+        label="Restore duration",
+        kind="int",
+        default=100,
+        unit="ms",
+        limits=limits.CODE_MS,
+        hint=(
+            "SnapStart only: how long a cold start takes to resume from the snapshot. AWS gives no "
+            "figure: a simulator setting."
+        ),
+    ),
+    Knob(
         key="duration_ms",
         path="Code.DurationMs",
         label="Handler duration",
@@ -357,6 +394,17 @@ KNOBS = (
         hint="How long the poller may wait to fill a batch.",
     ),
     Knob(
+        key="low_traffic_wait",
+        path="Source.LowTrafficWait",
+        label="Low-traffic wait (simulator)",
+        kind="bool",
+        default=False,
+        hint=(
+            "Not an AWS setting: on, a batch that isn't full waits up to 20 s, as AWS says it may "
+            "with low traffic; off, it goes as soon as a message is visible. Standard queues only."
+        ),
+    ),
+    Knob(
         key="visibility_timeout",
         path="Source.Queue.VisibilityTimeout",
         label="Visibility timeout",
@@ -434,6 +482,32 @@ KNOBS = (
         unit="shards",
         limits=limits.SHARDS,
         hint="Each shard is its own in-order assembly line.",
+    ),
+    Knob(
+        key="tumbling_window",
+        path=f"{ESM}.TumblingWindowInSeconds",
+        label="Tumbling window",
+        kind="int",
+        default=0,
+        unit="s",
+        limits=IntRange(*TUMBLING_WINDOW_S),
+        hint=(
+            "0 = no window. Otherwise each invocation of a window gets the state the previous one "
+            "returned, and a final invocation per shard hands over the window's tally."
+        ),
+    ),
+    Knob(
+        key="state_bytes",
+        path="Code.StateBytesPerRecord",
+        label="State per record",
+        kind="int",
+        default=100,
+        unit="bytes",
+        limits=IntRange(0, WINDOW_STATE_BYTES),
+        hint=(
+            "Tumbling windows only: what each record adds to the state. Over 1 MB per shard, the "
+            "window ends early."
+        ),
     ),
     Knob(
         key="rds_proxy",

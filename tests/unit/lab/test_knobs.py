@@ -28,6 +28,7 @@ CONTEXT: dict[str, dict[str, Any]] = {
     "record_age": KINESIS,
     "parallelization": KINESIS,
     "shards": KINESIS,
+    "tumbling_window": KINESIS,
     "visibility_timeout": SQS,
     "max_receive_count": SQS,
     "max_concurrency": SQS,
