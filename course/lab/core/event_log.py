@@ -3,10 +3,12 @@
 Pure Python (no Django): the template `lab/_event_log.html` renders what `build_log` returns.
 Filters: errors only (`is_error`), and one request id, found directly or inside a batch.
 
-A long log is folded so the page stays short: the first `FIRST_LINES` lines are listed, the rest
-sit in `<details>` parts of `PART_LINES` lines, each summarised (events, time span, errors). The
-lines stay in the page, so a timeline bar's `#log-ev-N` link still finds its line: browsers open
-a closed `<details>` around a fragment's target (the HTML "ancestor revealing algorithm"), and
+A long log is folded so the page stays short (`fold`): the first `FIRST_LINES` lines are listed,
+and so is every line holding a text to keep open (a preset's `answers`: what its lesson's
+caption asks the learner to find); the stretches between sit in `<details>` parts of at most
+`PART_LINES` lines, each summarised (events, time span, kinds, errors). Every line stays in the
+page, so a timeline bar's `#log-ev-N` link still finds its line: browsers open a closed
+`<details>` around a fragment's target (the HTML "ancestor revealing algorithm"), and
 `static/js/lab.js` does the same where they do not.
 """
 
@@ -43,17 +45,19 @@ class LogLine:
 
 
 FIRST_LINES = 25  # lines listed before the folded parts (a dozen requests' story on a phone)
-PART_LINES = 50  # lines per folded part
+PART_LINES = 50  # lines per folded part, at most
 FOLD_ABOVE = 40  # a log this long or shorter is listed whole
+MIN_FOLD = 4  # a shorter stretch between two open lines stays open too
 PART_KINDS = 3  # kinds of event a folded part's summary counts
 
 
 @dataclass(frozen=True, slots=True)
 class LogPart:
-    """A folded run of consecutive log lines: its `<details>` summary says what is inside."""
+    """A run of consecutive log lines, listed open or folded (its summary says what is inside)."""
 
     first: int  # the position of its first line in the list, from 1
     lines: tuple[LogLine, ...]
+    folded: bool = True
 
     @property
     def id(self) -> str:
@@ -106,31 +110,6 @@ class EventLog:
         return self.matched - len(self.lines)
 
     @property
-    def folded(self) -> bool:
-        """Return whether the list is long enough to fold into parts."""
-        return len(self.lines) > FOLD_ABOVE
-
-    @property
-    def head(self) -> tuple[LogLine, ...]:
-        """Return the lines listed open: all of them, or the first `FIRST_LINES` when folded."""
-        return self.lines[:FIRST_LINES] if self.folded else self.lines
-
-    @property
-    def folded_count(self) -> int:
-        """Return how many listed lines are folded into parts."""
-        return len(self.lines) - len(self.head)
-
-    @property
-    def parts(self) -> tuple[LogPart, ...]:
-        """Return the folded parts after the head (none when the log is short)."""
-        if not self.folded:
-            return ()
-        return tuple(
-            LogPart(start + 1, self.lines[start : start + PART_LINES])
-            for start in range(FIRST_LINES, len(self.lines), PART_LINES)
-        )
-
-    @property
     def filtered(self) -> bool:
         """Return whether any filter is on."""
         return self.errors_only or self.request is not None or self.window is not None
@@ -141,6 +120,71 @@ class EventLog:
         if self.window is None:
             return ""
         return f"from {format_time(int(self.window[0]))} to {format_time(int(self.window[1]))}"
+
+
+@dataclass(frozen=True, slots=True)
+class FoldedLog:
+    """How `_event_log.html` lists a log's lines: open runs and folded parts, in order."""
+
+    blocks: tuple[LogPart, ...]
+    kept: int = 0  # lines listed open past the head because they hold a text to keep
+
+    @property
+    def parts(self) -> tuple[LogPart, ...]:
+        """Return the folded parts."""
+        return tuple(block for block in self.blocks if block.folded)
+
+    @property
+    def folded_count(self) -> int:
+        """Return how many lines are folded."""
+        return sum(len(part.lines) for part in self.parts)
+
+
+def _split(start: int, end: int) -> list[tuple[int, int]]:
+    """Return [start, end) cut into the fewest parts of at most PART_LINES, of even sizes."""
+    count = -(-(end - start) // PART_LINES)
+    size, extra = divmod(end - start, count)
+    cuts = []
+    for number in range(count):
+        length = size + (number < extra)
+        cuts.append((start, start + length))
+        start += length
+    return cuts
+
+
+def fold(log: EventLog, keep: Sequence[str] = ()) -> FoldedLog:
+    """Return the log's lines as listed: a long log folded, except its head and kept lines.
+
+    `keep`: texts whose lines stay open (a preset's `answers`), so what a lesson asks the
+    learner to find is on the page without opening anything.
+    """
+    lines = log.lines
+    if len(lines) <= FOLD_ABOVE:
+        return FoldedLog((LogPart(1, lines, folded=False),) if lines else ())
+    texts = [text for text in keep if text]
+    open_at = [
+        index < FIRST_LINES or any(text in line.narration for text in texts)
+        for index, line in enumerate(lines)
+    ]
+    spans: list[tuple[int, int, bool]] = []  # [start, end) and whether folded
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and open_at[end] == open_at[start]:
+            end += 1
+        if open_at[start] or end - start < MIN_FOLD:
+            spans.append((start, end, False))
+        else:
+            spans.extend((a, b, True) for a, b in _split(start, end))
+        start = end
+    merged: list[tuple[int, int, bool]] = []
+    for span in spans:
+        if merged and not span[2] and not merged[-1][2]:
+            merged[-1] = (merged[-1][0], span[1], False)
+        else:
+            merged.append(span)
+    blocks = tuple(LogPart(a + 1, lines[a:b], folded) for a, b, folded in merged)
+    return FoldedLog(blocks, sum(open_at[FIRST_LINES:]))
 
 
 def is_error(event: TraceEvent) -> bool:
@@ -283,4 +327,4 @@ def build_log(
     return EventLog(tuple(lines), len(events), matched, errors_only, request or None, window)
 
 
-__all__ = ["EventLog", "LogLine", "LogPart", "build_log", "is_error"]
+__all__ = ["EventLog", "FoldedLog", "LogLine", "LogPart", "build_log", "fold", "is_error"]

@@ -1,7 +1,8 @@
-"""A long event log folds into parts: the head listed, the rest in summarised `<details>`.
+"""A long event log folds into parts: its head and the lines to keep open, the rest summarised.
 
-Runs come from the shipped async-throttling preset (a few hundred events, a detailed timeline)
-and from a one-request scenario; expected counts come from the log's own lines.
+Runs come from shipped presets (async-throttling: a few hundred events and a detailed timeline;
+kinesis-retry-limit: the answer to its lesson's question far down the log) and from a
+one-request scenario; expected counts come from the log's own lines.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.template.loader import render_to_string
@@ -16,9 +18,11 @@ from django.template.loader import render_to_string
 from course.lab.core.event_log import (
     FIRST_LINES,
     FOLD_ABOVE,
+    MIN_FOLD,
     PART_LINES,
     EventLog,
     build_log,
+    fold,
     is_error,
 )
 from course.lab.core.timeline import build_timeline
@@ -27,16 +31,17 @@ from course.sandbox import Result, Scenario, simulate
 SCENARIOS = Path(__file__).resolve().parents[3] / "content" / "lambda-best-practices" / "scenarios"
 
 
-def shipped(slug: str) -> Result:
+def shipped(slug: str) -> tuple[Result, dict[str, Any]]:
     data = yaml.safe_load((SCENARIOS / f"{slug}.yaml").read_text(encoding="utf-8"))
-    return simulate(Scenario.from_dict(data["scenario"]))
+    return simulate(Scenario.from_dict(data["scenario"])), data
 
 
-def render(log: EventLog) -> str:
+def render(log: EventLog, answers: list[str] | None = None) -> str:
     return render_to_string(
         "lab/_event_log.html",
         {
             "log": log,
+            "preset": {"answers": answers or []},
             "log_filter_urls": {"all": "?#event-log", "errors": "?log=errors#event-log"},
             "request_filter_base": "?log_request=",
             "timeline_url": "?",
@@ -50,20 +55,25 @@ def test_a_short_log_is_listed_whole() -> None:
     )
     log = build_log(result)
     assert len(log.lines) <= FOLD_ABOVE
-    assert (log.folded, log.head, log.parts) == (False, log.lines, ())
+    (block,) = fold(log).blocks
+    assert (block.folded, block.lines) == (False, log.lines)
     assert "<details" not in render(log)
 
 
 def test_a_long_log_lists_its_head_and_folds_the_rest_in_order() -> None:
-    result = shipped("async-throttling")
+    result, _ = shipped("async-throttling")
     log = build_log(result)
     assert len(log.lines) > FOLD_ABOVE
-    assert log.head == log.lines[:FIRST_LINES]
-    folded = [line for part in log.parts for line in part.lines]
-    assert log.head + tuple(folded) == log.lines
-    assert log.folded_count == len(folded)
-    for part in log.parts:
-        assert 0 < len(part.lines) <= PART_LINES
+    listing = fold(log)
+    head, *rest = listing.blocks
+    assert (head.folded, head.lines) == (False, log.lines[:FIRST_LINES])
+    assert all(block.folded for block in rest)
+    assert tuple(line for block in listing.blocks for line in block.lines) == log.lines
+    assert listing.folded_count == len(log.lines) - FIRST_LINES
+    sizes = [len(part.lines) for part in listing.parts]
+    assert max(sizes) <= PART_LINES
+    assert max(sizes) - min(sizes) <= 1  # even parts, no stub at the end
+    for part in listing.parts:
         assert log.lines[part.first - 1] == part.lines[0]
         assert part.last == part.first + len(part.lines) - 1
         events = [result.events[line.index] for line in part.lines]
@@ -74,16 +84,42 @@ def test_a_long_log_lists_its_head_and_folds_the_rest_in_order() -> None:
         assert f"{kinds.most_common(1)[0][1]} {kinds.most_common(1)[0][0]}" in part.kinds_label
 
 
+def test_lines_that_answer_the_lessons_question_stay_open() -> None:
+    result, data = shipped("kinesis-retry-limit")
+    log = build_log(result)
+    answers = data["answers"]
+    listing = fold(log, answers)
+    holding = [line for line in log.lines if any(a in line.narration for a in answers)]
+    assert holding
+    assert all(line.index >= log.lines[FIRST_LINES].index for line in holding)  # past the head
+    open_lines = {
+        line.index for block in listing.blocks if not block.folded for line in block.lines
+    }
+    assert {line.index for line in holding} <= open_lines
+    assert listing.kept == len(holding)
+    assert listing.parts  # the rest is still folded
+    # A stretch too short to fold between two open lines stays open; the others fold.
+    for block in listing.blocks:
+        assert not block.folded or len(block.lines) >= MIN_FOLD
+    html = render(log, answers)
+    assert "the lines the lesson asks about stay open" in html
+    for answer in answers:
+        folded_html = "".join(re.findall(r"<details.*?</details>", html, flags=re.S))
+        assert answer in html
+        assert answer not in folded_html
+
+
 def test_every_line_is_rendered_once_the_folded_ones_inside_a_closed_part() -> None:
-    result = shipped("async-throttling")
+    result, _ = shipped("async-throttling")
     timeline = build_timeline(result)
     log = build_log(result, timeline=timeline)
+    listing = fold(log)
     html = render(log)
     ids = re.findall(r'id="log-ev-(\d+)"', html)
     assert ids == [str(line.index) for line in log.lines]
     parts = re.findall(r"<details ([^>]*)>(.*?)</details>", html, flags=re.S)
-    assert len(parts) == len(log.parts)
-    for (attributes, body), part in zip(parts, log.parts, strict=True):
+    assert len(parts) == len(listing.parts)
+    for (attributes, body), part in zip(parts, listing.parts, strict=True):
         assert "open" not in attributes
         assert f'id="{part.id}"' in attributes
         assert re.findall(r'id="log-ev-(\d+)"', body) == [str(line.index) for line in part.lines]
