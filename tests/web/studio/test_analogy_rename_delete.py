@@ -133,3 +133,9 @@ def test_only_instructors_rename_or_delete_and_only_studio_analogies(course_cont
     shipped = Module.objects.get(slug__isnull=False, studio_analogies__isnull=True)
     instructor = client_for(make_instructor())
     assert instructor.get(delete_url(shipped, "food-truck")).status_code == 404
+
+
+def test_the_delete_page_reads_a_fixed_number_of_queries(django_assert_num_queries):
+    module, client = declared(used=True)
+    with django_assert_num_queries(7):
+        client.get(delete_url(module))

@@ -258,3 +258,16 @@ def test_an_export_writes_the_published_version_only(course_content, tmp_path: P
     assert "never-published" not in exported
     question.refresh_from_db()
     assert question.stem_html == published_stem
+
+
+def test_the_draft_pages_read_a_fixed_number_of_queries(django_assert_num_queries):
+    module, (lesson,), (question, *_) = make_bank(questions=3)
+    client = client_for(make_instructor())
+    client.post(edit_url(question), {"text": drafted(question), "action": "draft"})
+    client.get(edit_url(question))  # warm-up: the module's files are read and cached
+    with django_assert_num_queries(9):
+        client.get(edit_url(question))
+    with django_assert_num_queries(9):
+        client.get(reverse("studio:question-new", args=[module.slug]))
+    with django_assert_num_queries(8):
+        client.get(reverse("studio:index"))
