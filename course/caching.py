@@ -47,8 +47,10 @@ from django.middleware.csrf import get_token
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
 from .models import Lesson, Module
+from .preview import drafts_visible
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
+T = TypeVar("T")
 VERSION_KEY = "page-cache:version"
 # Sent by site.js to get a CSRF cookie before a cookie-less visitor's first POST.
 TOKEN_REQUEST_HEADER = "X-CSRF-Cookie"
@@ -68,6 +70,38 @@ def bump_content_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): start above the implicit 1
         cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def fragment_version() -> str:
+    """Return what shared parts are cached under: the content version, and whether drafts show.
+
+    An instructor previewing drafts sees other lessons in a module (and other positions), so
+    what they get is kept apart from what learners get.
+    """
+    return f"{content_version()}{'-drafts' if drafts_visible() else ''}"
+
+
+def fragment_context() -> dict[str, object]:
+    """Return the `fragment` a template's `{% cache %}` tags key on: version and lifetime."""
+    return {"fragment": {"version": fragment_version(), "seconds": settings.PAGE_CACHE_SECONDS}}
+
+
+def shared(name: str, build: Callable[[], T]) -> T:
+    """Return a part of a page that is the same for every visitor, cached under the version.
+
+    `name` says which part and of what ("lesson:<module>:<lesson>"); `build` makes it on a miss
+    (its queries: an `Http404` it raises is never cached). A signed-in learner's page is
+    rendered per request around such parts, so their progress and account links stay theirs.
+    While drafts show (an instructor's preview), the part is built for the request, not kept.
+    """
+    if drafts_visible():
+        return build()
+    key = f"shared:{content_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return cast(T, value)
 
 
 def _bump_on_save(**kwargs: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -10,50 +12,69 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import progress
-from .caching import anonymous_page_cache
+from .caching import anonymous_page_cache, fragment_context, shared
 from .forms import LessonCompleteForm, SearchForm
 from .models import Lesson, Module
 from .types import HtmxHttpRequest
+
+# A lesson's own text: only the lesson page (and its printable version) shows it.
+LESSON_TEXT = ("html", "toc", "plain_text", "markdown")
+
+
+def _catalogue() -> dict[str, Any]:
+    """Return the catalogue's shared part: modules with their lesson ids, lessons by id."""
+    modules = list(Module.objects.published())
+    lessons = list(
+        Lesson.objects.published()
+        .select_related("module")
+        .order_by("module__order", "order")
+        .only("pk", "slug", "title", "module_id", "module__slug")
+    )
+    ids = {
+        module.pk: [lesson.pk for lesson in lessons if lesson.module_id == module.pk]
+        for module in modules
+    }
+    return {
+        "modules": [(module, ids[module.pk]) for module in modules],
+        "lessons": {lesson.pk: lesson for lesson in lessons},
+        "first_lesson": lessons[0] if lessons else None,
+    }
 
 
 @require_safe
 @anonymous_page_cache
 def module_list(request: HtmxHttpRequest) -> HttpResponse:
-    modules = list(Module.objects.published())
-    lessons = list(Lesson.objects.published().values_list("pk", "module_id"))
+    catalogue = shared("catalogue", _catalogue)
     seen = progress.progress_for(request.user, request.session)
-    for module in modules:
-        ids = [pk for pk, module_id in lessons if module_id == module.pk]
-        module.lesson_count = len(ids)  # type: ignore[attr-defined]
-        module.percent_done = seen.percent_of(ids)  # type: ignore[attr-defined]
+    cards = [
+        {"module": module, "lesson_count": len(ids), "percent_done": seen.percent_of(ids)}
+        for module, ids in catalogue["modules"]
+    ]
     resume = None
     if seen.last_lesson_id is not None:
-        resume = (
-            Lesson.objects.published()
-            .select_related("module")
-            .filter(pk=seen.last_lesson_id)
-            .first()
-        )
-    first_lesson = None
-    if resume is None:
-        first_lesson = (
-            Lesson.objects.published()
-            .select_related("module")
-            .order_by("module__order", "order")
-            .first()
-        )
+        resume = catalogue["lessons"].get(seen.last_lesson_id)
     return render(
         request,
         "course/module_list.html",
-        {"modules": modules, "resume": resume, "first_lesson": first_lesson},
+        {
+            "cards": cards,
+            "resume": resume,
+            "first_lesson": None if resume else catalogue["first_lesson"],
+        },
     )
+
+
+def _module_parts(module_slug: str) -> tuple[Module, list[Lesson]]:
+    """Return a published module and its published lessons in order, without their text."""
+    module = get_object_or_404(Module.objects.published(), slug=module_slug)
+    lessons = list(module.lessons.published().order_by("order").defer(*LESSON_TEXT))
+    return module, lessons
 
 
 @require_safe
 @anonymous_page_cache
 def module_detail(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
-    module = get_object_or_404(Module.objects.published(), slug=module_slug)
-    lessons = list(module.lessons.published().order_by("order"))
+    module, lessons = shared(f"module:{module_slug}", lambda: _module_parts(module_slug))
     seen = progress.progress_for(request.user, request.session)
     return render(
         request,
@@ -69,11 +90,10 @@ def module_detail(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
     )
 
 
-def _lesson_context(
-    request: HtmxHttpRequest, module_slug: str, lesson_slug: str
-) -> dict[str, object]:
+def _lesson_parts(module_slug: str, lesson_slug: str) -> tuple[Lesson, list[Lesson]]:
+    """Return a published lesson (without its sources) and its module's lessons in order."""
     lesson = get_object_or_404(
-        Lesson.objects.published().select_related("module"),
+        Lesson.objects.published().select_related("module").defer("plain_text", "markdown"),
         module__slug=module_slug,
         slug=lesson_slug,
     )
@@ -84,9 +104,19 @@ def _lesson_context(
         .select_related("module")
         .only("pk", "slug", "title", "order", "module__slug")
     )
+    return lesson, siblings
+
+
+def _lesson_context(
+    request: HtmxHttpRequest, module_slug: str, lesson_slug: str
+) -> dict[str, object]:
+    lesson, siblings = shared(
+        f"lesson:{module_slug}:{lesson_slug}", lambda: _lesson_parts(module_slug, lesson_slug)
+    )
     index = next(i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk)
     seen = progress.progress_for(request.user, request.session)
     return {
+        **fragment_context(),
         "lesson": lesson,
         "module": lesson.module,
         "siblings": siblings,

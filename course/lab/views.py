@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from course.caching import anonymous_page_cache
+from course.caching import anonymous_page_cache, fragment_context, shared
 from course.models import Lesson
 from course.types import HtmxHttpRequest
 
@@ -27,15 +27,21 @@ from .services import record_challenge
 RUN_CACHE_SECONDS = 24 * 3600
 
 
+def _gallery() -> list[Lesson]:
+    """Return the published lessons (not their text), each with its presets as `gallery`."""
+    presets = ScenarioPreset.objects.published().select_related("module").defer("scenario", "knobs")
+    return list(
+        Lesson.objects.published()
+        .select_related("module")
+        .defer("html", "toc", "plain_text", "markdown")
+        .prefetch_related(Prefetch("presets", presets.order_by("slug"), to_attr="gallery"))
+    )
+
+
 @require_safe
 @anonymous_page_cache
 def sandbox_gallery(request: HtmxHttpRequest) -> HttpResponse:
-    presets = ScenarioPreset.objects.published().select_related("module").defer("scenario", "knobs")
-    lessons = (
-        Lesson.objects.published()
-        .select_related("module")
-        .prefetch_related(Prefetch("presets", presets.order_by("slug"), to_attr="gallery"))
-    )
+    lessons = shared("gallery", _gallery)  # the same for everyone; the marks are the learner's
     done: set[int] = set()
     if request.user.is_authenticated:
         done = set(request.user.challenges.values_list("preset_id", flat=True))
@@ -101,6 +107,7 @@ def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> Htt
     if stepped and not request.htmx:
         return redirect(canonical)
     context: dict[str, Any] = {
+        **fragment_context(),
         "preset": preset,
         "form": form,
         "run": run,
@@ -184,7 +191,11 @@ def _run_context(
         if zoomed is not None:
             timeline, log = zoomed
     previous = _previous_run(form, query.get("previous", ""))
+    # The metrics and the timeline of the whole run are a function of the run's address alone
+    # (and the content): drawn once, then kept as HTML; a zoom or comparison is drawn each time.
+    whole = window is None and not request_filter and previous is None
     return {
+        "run_fragment": canonical if whole else "",
         "previous_metrics": previous.metrics if previous is not None else None,
         "challenge_recorded": recorded,
         "timeline": timeline,

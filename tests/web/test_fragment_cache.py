@@ -1,0 +1,214 @@
+"""Signed-in pages: the parts every reader gets alike are cached, the learner's own are not.
+
+A signed-in learner's catalogue, module, lesson, gallery and lab pages are rendered per request,
+around shared parts cached under the content version (`course.caching.shared` and the
+templates' `{% cache %}` fragments): the lesson with its siblings and rendered body, the
+module's lessons, the catalogue, the gallery, a whole run's metrics and timeline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from course.caching import content_version
+from course.lab.models import ScenarioPreset
+from course.loading import load_course
+from course.models import Lesson
+from tests.factories import make_lesson, make_module, make_user
+
+pytestmark = pytest.mark.django_db
+
+SCENARIO = {
+    "seed": 1,
+    "Function": {"Timeout": 5, "ReservedConcurrentExecutions": 5},
+    "Code": {"InitDurationMs": 300, "DurationMs": 2000},
+    "Source": {"Type": "sync"},
+    "Traffic": {"Bursts": [{"AtMs": 0, "Count": 10}]},
+}
+
+
+@pytest.fixture
+def lessons():
+    module = make_module(slug="lambda", title="Lambda")
+    return [make_lesson(module, slug=f"l{i}", title=f"Lesson {i}", order=i) for i in range(3)]
+
+
+@pytest.fixture
+def preset(lessons):
+    return ScenarioPreset.objects.create(
+        module=lessons[0].module,
+        lesson=lessons[0],
+        slug="burst",
+        title="A burst",
+        goal="Let all ten requests through.",
+        knobs=["reserved"],
+        challenge={"checks": [{"metric": "throttles", "max": 0}]},
+        scenario=SCENARIO,
+    )
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(make_user(username=username))
+    return client
+
+
+def complete(client: Client, lesson: Lesson) -> None:
+    url = reverse("course:lesson-complete", args=[lesson.module.slug, lesson.slug])
+    assert client.post(url, {"complete": "on"}).status_code == 302
+
+
+def test_a_cached_part_never_shows_another_learners_progress(lessons, preset):
+    alice, bob = signed_in("alice"), signed_in("bob")
+    for lesson in lessons[:2]:
+        complete(alice, lesson)
+    module_url = lessons[0].module.get_absolute_url()
+    lesson_url = lessons[0].get_absolute_url()
+    gallery_url = reverse("lab:sandbox-gallery")
+    for _ in range(2):  # the first round fills the shared cache, the second reads it
+        for reader, name in ((alice, "alice"), (bob, "bob")):
+            module = reader.get(module_url).content.decode()
+            lesson = reader.get(lesson_url).content.decode()
+            catalogue = reader.get(reverse("course:module-list")).content.decode()
+            other = "bob" if name == "alice" else "alice"
+            for html in (module, lesson, catalogue):
+                assert f"<summary>{name}</summary>" in html
+                assert f"<summary>{other}</summary>" not in html
+            if name == "alice":
+                assert module.count("✓ Complete") == 2
+                assert "67% complete" in module
+                assert "You completed this lesson" in lesson
+                assert "Mark as not complete" in lesson
+                assert "67% complete" in catalogue
+            else:
+                assert "✓ Complete" not in module
+                assert "0% complete" in module
+                assert "You completed this lesson" not in lesson
+                assert "Mark lesson complete" in lesson
+                assert "0% complete" in catalogue
+                assert "67% complete" not in catalogue
+            assert reader.get(gallery_url).status_code == 200
+
+
+def test_each_learner_gets_their_own_token_in_a_page_around_cached_parts(lessons):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(make_user(username="first"))
+    second.force_login(make_user(username="second"))
+    url = lessons[1].get_absolute_url()
+    pages = [reader.get(url).content.decode() for reader in (first, second)]
+    assert "data-csrf-empty" not in pages[0] + pages[1]
+    tokens = [page.split('"X-CSRFToken": "')[1].split('"')[0] for page in pages]
+    assert all(tokens)
+    assert tokens[0] != tokens[1]
+
+
+def test_a_challenge_mark_in_the_gallery_is_the_learners_own(lessons, preset):
+    alice, bob = signed_in("alice"), signed_in("bob")
+    met = reverse("lab:sandbox", args=["lambda", "burst"]) + "?run=1&reserved=10"
+    assert "Challenge met" in alice.get(met).content.decode()
+    gallery = reverse("lab:sandbox-gallery")
+    for _ in range(2):
+        assert "✓ Challenge met" in alice.get(gallery).content.decode()
+        assert "✓ Challenge met" not in bob.get(gallery).content.decode()
+
+
+def test_saving_a_lesson_retires_its_cached_parts(lessons):
+    reader = signed_in("reader")
+    url = lessons[0].get_absolute_url()
+    module_url = lessons[0].module.get_absolute_url()
+    assert "<p>Body of lesson" in reader.get(url).content.decode()
+    reader.get(module_url)
+    lesson = lessons[0]
+    lesson.title = "Renamed in the studio"
+    lesson.html = "<p>A new body.</p>"
+    lesson.toc = [{"level": 2, "anchor": "new", "title": "A new heading"}]
+    lesson.save()  # a studio save or an admin publish
+    html = reader.get(url).content.decode()
+    assert "Renamed in the studio" in html
+    assert "<p>A new body.</p>" in html
+    assert "A new heading" in html
+    assert "Renamed in the studio" in reader.get(module_url).content.decode()
+    assert "Renamed in the studio" in reader.get(lessons[1].get_absolute_url()).content.decode()
+
+
+def test_reloading_the_course_retires_the_cached_parts(settings):
+    content = Path(settings.BASE_DIR) / "content"
+    load_course(content)
+    reader = signed_in("reader")
+    lesson = Lesson.objects.published().select_related("module").first()
+    assert lesson is not None
+    url = lesson.get_absolute_url()
+    original = lesson.title
+    assert original in reader.get(url).content.decode()
+    Lesson.objects.filter(pk=lesson.pk).update(title="Changed without signals")
+    assert "Changed without signals" not in reader.get(url).content.decode()  # still cached
+    before = content_version()
+    load_course(content)  # loadcourse: writes the file's title back and bumps the version
+    assert content_version() > before
+    html = reader.get(url).content.decode()
+    assert original in html
+    assert "Changed without signals" not in html
+
+
+@pytest.mark.parametrize("lesson_count", [3, 12])
+def test_signed_in_pages_use_fewer_queries_once_the_shared_parts_are_cached(
+    django_assert_num_queries, lesson_count
+):
+    module = make_module(slug="many")
+    lessons = [make_lesson(module, order=i) for i in range(lesson_count)]
+    reader = signed_in("reader")
+    for lesson in lessons[:2]:  # a progress row for the lesson read (no first-visit insert)
+        complete(reader, lesson)
+    preset = ScenarioPreset.objects.create(
+        module=module, lesson=lessons[0], slug="p", title="P", goal="G", scenario=SCENARIO
+    )
+    lab = reverse("lab:sandbox", args=["many", preset.slug])
+    # Every signed-in page: session, user, instructor check (the header). Then, cold (the
+    # shared part's queries) and warm (the learner's own queries only):
+    pages = [
+        # catalogue: modules, lessons | progress
+        (reverse("course:module-list"), 6, 4),
+        # module: module, lessons | progress
+        (module.get_absolute_url(), 6, 4),
+        # lesson: lesson, siblings | progress, the visit's update
+        (lessons[1].get_absolute_url(), 7, 5),
+        # printable lesson (no header): the lesson page filled its cache | progress
+        (reverse("course:lesson-print", args=["many", lessons[1].slug]), 3, 3),
+        # gallery: lessons, their presets | challenges met
+        (reverse("lab:sandbox-gallery"), 6, 4),
+        # lab: the preset (the run comes from the cache)
+        (lab, 4, 4),
+    ]
+    for url, cold, warm in pages:
+        with django_assert_num_queries(cold):
+            assert reader.get(url).status_code == 200
+        with django_assert_num_queries(warm):
+            assert reader.get(url).status_code == 200
+
+
+def test_a_whole_runs_pictures_are_drawn_once_and_zooms_each_time(lessons, preset):
+    reader = signed_in("reader")
+    url = reverse("lab:sandbox", args=["lambda", "burst"]) + "?run=1&reserved=3"
+
+    def drawn(response) -> set[str]:
+        names = {template.name for template in response.templates}
+        return names & {"lab/_metrics.html", "lab/_timeline.html"}
+
+    first = reader.get(url)
+    assert drawn(first) == {"lab/_metrics.html", "lab/_timeline.html"}
+    again = signed_in("another").get(url)
+    assert drawn(again) == set()  # the same HTML, from the cache
+    for part in ('class="metric-card"', 'id="timeline"'):
+        assert part in again.content.decode()
+    assert first.content.decode().count('class="metric-card"') == again.content.decode().count(
+        'class="metric-card"'
+    )
+    zoomed = reader.get(url + "&from=0&to=1000")
+    assert "lab/_timeline.html" in drawn(zoomed)
+    # Reloading content (a studio save bumps the version) draws them again.
+    lessons[0].save()
+    assert drawn(reader.get(url)) == {"lab/_metrics.html", "lab/_timeline.html"}
