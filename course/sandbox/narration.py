@@ -17,6 +17,9 @@ The rule (docs/authoring.md, "The sandbox's narration"):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
+
+from .trace import TraceEvent
 
 _S = 1_000
 _MIN = 60_000
@@ -551,3 +554,53 @@ def delivery_dlq(request: str, function: str, arn: str | None, attempts: int) ->
     if arn is None:
         return f"{request} is never delivered to {function} ({tried}) and is dropped: no DLQ."
     return f"{request} is never delivered to {function} ({tried}): it goes to the DLQ {arn}."
+
+
+# --- Narrators: the commonest sentences, written from a trace event when it is read ------------
+# The engine records these functions instead of the sentences (`trace.Said`): a trace keeps
+# thousands of events and the lab's log shows the first 500. Each returns exactly what the
+# function above it in this file returns for the same values.
+
+
+def offer_at_counter(event: TraceEvent) -> str:
+    """`offer(request, SYNC)` for a synchronous request's OFFER."""
+    return offer(cast(str, event.request), SYNC)
+
+
+def thaw_event(event: TraceEvent, invocations: int) -> str:
+    """`thaw` for a THAW event."""
+    return thaw(cast(int, event.env), cast(str, event.request), invocations)
+
+
+def invoke_event(event: TraceEvent) -> str:
+    """`invoke` for an INVOKE event (duration and /tmp cache from its detail)."""
+    detail = event.detail
+    return invoke(
+        cast(int, event.env),
+        cast(str, event.request),
+        cast(int, detail["duration_ms"]),
+        cast(str, event.outcome),
+        cast(str, event.version),
+        cast("str | None", detail.get("tmp_cache")),
+    )
+
+
+def side_effect_event(event: TraceEvent) -> str:
+    """`side_effect` for a SIDE_EFFECT event."""
+    return side_effect(cast(str, event.request), cast(int, event.detail["count"]))
+
+
+def freeze_event(event: TraceEvent) -> str:
+    """`freeze` for a FREEZE event."""
+    return freeze(cast(int, event.env))
+
+
+def response_at_counter(event: TraceEvent) -> str:
+    """`response` for a synchronous RESPONSE event (status and error from its detail)."""
+    detail = event.detail
+    return response(
+        cast(str, event.request),
+        cast(int, detail["status"]),
+        cast("str | None", detail.get("errorType")),
+        cast(str, event.version),
+    )

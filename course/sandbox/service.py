@@ -584,7 +584,7 @@ class Service:
             tracer.emit(
                 now,
                 Kind.THAW,
-                say.thaw(env.id, name, env.invocations - 1),
+                (say.thaw_event, env.invocations - 1),  # say.thaw(env.id, name, …)
                 env=env.id,
                 request=name,
                 attempt=ex.attempt,
@@ -602,9 +602,7 @@ class Service:
         tracer.emit(
             ex.start_ms,
             Kind.INVOKE,
-            say.invoke(
-                env.id, name, work, ex.outcome, ex.version, run.tmp if run is not None else None
-            ),
+            say.invoke_event,  # say.invoke(env.id, name, work, ex.outcome, ex.version, run.tmp)
             env=env.id,
             request=name,
             attempt=ex.attempt,
@@ -644,7 +642,7 @@ class Service:
                 tracer.emit(
                     now,
                     Kind.SIDE_EFFECT,
-                    say.side_effect(item.id, item.side_effects),
+                    say.side_effect_event,  # say.side_effect(item.id, item.side_effects)
                     env=env.id,
                     request=item.id,
                     count=item.side_effects,
@@ -684,7 +682,7 @@ class Service:
                 tracer.emit(now, Kind.RESET, say.reset(env.id), env=env.id, version=ex.version)
         self.pools[ex.version].release(env, now)
         if tracer is not None:
-            tracer.emit(now, Kind.FREEZE, say.freeze(env.id), env=env.id, version=ex.version)
+            tracer.emit(now, Kind.FREEZE, say.freeze_event, env=env.id, version=ex.version)
         ex.on_done(now, ex)
 
     def finish(self, horizon: int) -> None:

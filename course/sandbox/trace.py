@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from enum import StrEnum
+from operator import itemgetter
 from types import MappingProxyType
+from typing import Any, NamedTuple
 
 
 class Kind(StrEnum):
@@ -49,21 +50,55 @@ class Kind(StrEnum):
 
 EMPTY: Mapping[str, object] = MappingProxyType({})
 
+# What an event says: its narration, or a function of the event that writes it when it is
+# read (with any extra arguments after it in a tuple), so a trace of thousands of events does
+# not keep thousands of sentences nobody reads (the lab's log shows the first 500).
+Narrator = Callable[["TraceEvent"], str]
+Said = str | Narrator | tuple[Any, ...]
 
-@dataclass(frozen=True, slots=True)
-class TraceEvent:
-    """One timestamped event of a simulation."""
+SHARED_DETAILS = 4_096  # distinct details one run shares between its events (then: no more)
 
+
+class _Fields(NamedTuple):
     time_ms: int
     kind: Kind
-    narration: str
+    said: Said
     env: int | None = None
     request: str | None = None
     attempt: int | None = None
     version: str | None = None
     outcome: str | None = None
-    detail: Mapping[str, object] = field(default_factory=lambda: EMPTY)
+    detail: Mapping[str, object] = EMPTY
     function: str | None = None  # the function it concerns (None: a queue, topic or bus event)
+
+
+class TraceEvent(_Fields):
+    """One timestamped event of a simulation: an immutable record of its fields.
+
+    `narration` is the one-line story of the event; it is written when read, from the
+    event's fields, by the narrator the engine recorded (or is the sentence it recorded).
+    """
+
+    __slots__ = ()
+
+    @property
+    def narration(self) -> str:
+        """Return the event's one-line narration."""
+        said = self.said
+        if isinstance(said, str):
+            return said
+        if isinstance(said, tuple):
+            narrator, *args = said
+            return str(narrator(self, *args))
+        return said(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"TraceEvent(time_ms={self.time_ms!r}, kind={self.kind!r}, "
+            f"narration={self.narration!r}, env={self.env!r}, request={self.request!r}, "
+            f"attempt={self.attempt!r}, version={self.version!r}, outcome={self.outcome!r}, "
+            f"detail={dict(self.detail)!r}, function={self.function!r})"
+        )
 
     def as_dict(self) -> dict[str, object]:
         """Return a JSON-ready dictionary."""
@@ -81,34 +116,43 @@ class TraceEvent:
         }
 
 
+_new_event = tuple.__new__
+
+
 class Tracer:
     """Collect trace events; callers skip it entirely in metrics-only mode.
 
     `for_function` returns a tracer that records into the same list and stamps every event
     with a function's name, so one run's events stay in one list whoever records them.
+
+    Events with the same detail share one read-only mapping (a run's responses, side effects
+    and fixed-duration invocations repeat theirs), up to SHARED_DETAILS distinct ones a run.
     """
 
-    __slots__ = ("events", "function", "label")
+    __slots__ = ("events", "function", "label", "shared")
 
     def __init__(
         self,
         events: list[TraceEvent] | None = None,
         function: str | None = None,
         label: str = "",
+        shared: dict[object, Any] | None = None,
     ) -> None:
         self.events: list[TraceEvent] = events if events is not None else []
         self.function = function
         self.label = label  # put before each narration ("worker: …") when several functions run
+        # Details (and narrators' arguments) already recorded, to share (see `_share`).
+        self.shared: dict[object, Any] = shared if shared is not None else {}
 
     def for_function(self, name: str | None, *, labelled: bool = False) -> Tracer:
         """Return a tracer sharing this one's events that stamps them with a function name."""
-        return Tracer(self.events, name, f"{name}: " if labelled and name else "")
+        return Tracer(self.events, name, f"{name}: " if labelled and name else "", self.shared)
 
     def emit(
         self,
         time_ms: int,
         kind: Kind,
-        narration: str,
+        narration: Said,
         *,
         env: int | None = None,
         request: str | None = None,
@@ -117,22 +161,47 @@ class Tracer:
         outcome: str | None = None,
         **detail: object,
     ) -> None:
-        """Record one event."""
-        self.events.append(
-            TraceEvent(
+        """Record one event; `narration` is a sentence, or a narrator (see `Said`)."""
+        if type(narration) is tuple:  # a narrator and its arguments: shared like details
+            narration = self.shared.setdefault(narration, narration)
+        event = _new_event(
+            TraceEvent,
+            (
                 time_ms,
                 kind,
-                self.label + narration if self.label else narration,
+                narration,
                 env,
                 request,
                 attempt,
                 version,
                 outcome,
-                MappingProxyType(detail) if detail else EMPTY,
+                self._share(detail) if detail else EMPTY,
                 self.function,
-            )
+            ),
         )
+        if self.label:
+            event = event._replace(said=self.label + event.narration)
+        self.events.append(event)
+
+    def _share(self, detail: dict[str, object]) -> Mapping[str, object]:
+        values = tuple(detail.values())
+        # Types too: {"cold": True} and {"cold": 1} are equal, but not the same detail.
+        key = (tuple(detail), values, tuple(map(type, values)))
+        shared = self.shared
+        try:
+            found: Mapping[str, object] | None = shared.get(key)
+        except TypeError:  # an unhashable value (a list of names): kept as it is
+            return detail
+        if found is not None:
+            return found
+        if len(shared) < SHARED_DETAILS:
+            shared[key] = found = MappingProxyType(detail)
+            return found
+        return detail
 
     def ordered(self) -> tuple[TraceEvent, ...]:
         """Return the events in time order (ties keep the order they were recorded in)."""
-        return tuple(sorted(self.events, key=lambda event: event.time_ms))
+        return tuple(sorted(self.events, key=_TIME))
+
+
+_TIME = itemgetter(0)  # an event's time_ms

@@ -23,7 +23,7 @@ class SyncSource(Source):
         """Invoke the function for one caller request."""
         self.rec.offered += 1
         if self.tracer is not None:
-            self.tracer.emit(now, Kind.OFFER, say.offer(item.id, say.SYNC), request=item.id)
+            self.tracer.emit(now, Kind.OFFER, say.offer_at_counter, request=item.id)
         if self.refuse_too_large(now, item, SYNC_PAYLOAD_BYTES, say.SYNC):
             return
         self._attempt(now, item)
@@ -121,7 +121,7 @@ class SyncSource(Source):
             self.tracer.emit(
                 now,
                 Kind.RESPONSE,
-                say.response(item.id, 200, error, ex.version),
+                say.response_at_counter,  # say.response(item.id, 200, error, ex.version)
                 env=ex.env.id,
                 request=item.id,
                 attempt=ex.attempt,
