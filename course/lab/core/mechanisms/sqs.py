@@ -6,16 +6,26 @@ visibility timeout ends (VISIBLE_AGAIN), moved to the queue's dead-letter queue 
 received maxReceiveCount times (DLQ), or dropped past the retention period (EXPIRE).
 
 A BATCH_RESULT names no batch: it is emitted right after the FREEZE of the environment that ran
-the batch, so the builder follows each batch to its environment (INIT or THAW of the batch's
-label) and from there to its result.
+the batch, so the builder follows each batch to its environment (INIT, RESTORE or THAW of the
+batch's label) and from there to its result.
+
+Below the batches, "trays allowed at once" draws the pollers' back-off (docs/scenarios.md,
+"Scale-down after failures"): a failed invocation or a throttle that lowers the allowance says
+so with `batches_allowed`; between two of them the allowance climbs by the engine's +300 a
+minute from where it fell. The numbers written are the trace's; the climb between them is drawn
+from the engine's own constants, and a climb that must have stopped early (at a
+MaximumConcurrency the trace does not name) is drawn flat at the value the next drop implies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from course.sandbox import Kind, TraceEvent
+from course.sandbox.sources.sqs import MAX_BATCHES as POLLER_MAX_BATCHES
+from course.sandbox.sources.sqs import MIN_BATCHES, RAMP_PER_MINUTE, START_BATCHES
 
 from ..timeline.axis import format_duration, format_time
 from .base import Detail, View, events_until
@@ -45,6 +55,15 @@ BATCH_TITLE_H = 26
 BATCH_H = 30
 MEMBER_X = 104
 MEMBER = 18  # pitch of a member square (16 + 2)
+ALLOWANCE_H = 138  # the back-off chart's block: title, numbers, plot, time labels
+PLOT_LEFT = 34  # x of the plot's left edge (the value labels sit left of it)
+PLOT_TOP = 44  # y of the plot's top inside the block
+PLOT_H = 72
+MAX_NUMBERS = 9  # back-offs written out in the numbers row; the rest counted
+CAUSES = {"error": "a function error", "throttle": "a throttle"}
+QUEUE_KINDS = frozenset(
+    {Kind.BATCH_START, Kind.BATCH_RESULT, Kind.THROTTLE, Kind.VISIBLE_AGAIN, Kind.DLQ, Kind.EXPIRE}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +135,64 @@ class Batch:
 
 
 @dataclass(frozen=True, slots=True)
+class Backoff:
+    """One lowering of the allowance: when, to what, and why (function error or throttle)."""
+
+    at_ms: int
+    allowed: int
+    cause: str  # error | throttle
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """A gridline of the back-off chart's log scale."""
+
+    label: str
+    y: float
+
+    @property
+    def text_y(self) -> float:
+        """Return the baseline of its label, centred on the line."""
+        return round(self.y + 4, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Allowance:
+    """The concurrent batches the pollers allowed over the run: starts, drops, climbs."""
+
+    start: int  # the allowance the pollers start with
+    backoffs: tuple[Backoff, ...]  # the drops up to the step shown
+    total_backoffs: int  # in the whole run (the picture keeps its scale while stepping)
+    path: str  # the SVG path of the allowance over time, up to the step shown
+    ticks: tuple[Tick, ...]  # the log scale's gridlines: 1, 10, 100 …
+    start_label: str  # the time at the plot's left edge (the first batch)
+    end_label: str  # the time at the plot's right edge
+    y: int  # the block's top in the picture
+    detail: Detail
+
+    @property
+    def numbers(self) -> str:
+        """Return the allowance after each drop, as the picture writes it: "8, 9, 5 … (8 more)"."""
+        if not self.backoffs:
+            return "none yet" if self.total_backoffs else "none in this run"
+        shown = ", ".join(f"{b.allowed:,}" for b in self.backoffs[:MAX_NUMBERS])
+        more = len(self.backoffs) - MAX_NUMBERS
+        return shown + (f" … ({more} more)" if more > 0 else "")
+
+    @property
+    def plot_top(self) -> int:
+        """Return the y of the plot's top edge."""
+        return self.y + PLOT_TOP
+
+    @property
+    def plot_bottom(self) -> int:
+        """Return the y of the plot's bottom edge (the value 0)."""
+        return self.y + PLOT_TOP + PLOT_H
+
+
+@dataclass(frozen=True, slots=True)
 class StateCount:
     """How many messages are in one state."""
 
@@ -139,11 +216,15 @@ class SqsView(View):
     batch_top: int
     width: int
     height: int
+    allowance: Allowance | None = None  # drawn when the run's pollers backed off
 
     @property
     def details(self) -> tuple[Detail, ...]:
-        """Return the drawn cells' and batches' details."""
-        return tuple(m.detail for m in self.messages) + tuple(b.detail for b in self.batches)
+        """Return the drawn cells', batches' and back-off chart's details."""
+        extra = (self.allowance.detail,) if self.allowance is not None else ()
+        return (
+            tuple(m.detail for m in self.messages) + tuple(b.detail for b in self.batches) + extra
+        )
 
     @property
     def view_box(self) -> str:
@@ -230,7 +311,7 @@ def build_sqs(events: Sequence[TraceEvent], until: int | None) -> SqsView | None
                 message = messages.setdefault(member, _Message(member, event.time_ms))
                 message.state, message.receive_count = IN_FLIGHT, count
                 message.since_ms = message.received_ms = event.time_ms
-        elif kind in (Kind.INIT, Kind.THAW) and request in waiting and event.env is not None:
+        elif kind in (Kind.INIT, Kind.RESTORE, Kind.THAW) and request in waiting and event.env:
             on_env[event.env] = waiting.pop(request or "")
         elif kind == Kind.FREEZE and event.env is not None:
             finished = on_env.pop(event.env, None)
@@ -263,6 +344,8 @@ def build_sqs(events: Sequence[TraceEvent], until: int | None) -> SqsView | None
         _batch(batch, batch_top + BATCH_TITLE_H + position * BATCH_H)
         for position, batch in enumerate(recent)
     )
+    batches_end = batch_top + BATCH_TITLE_H + max(1, len(drawn)) * BATCH_H
+    allowance = None if several else build_allowance(events, until, batches_end + 10)
     view = SqsView(
         key="sqs",
         title="The buffet: the SQS queue and its batches"
@@ -282,9 +365,140 @@ def build_sqs(events: Sequence[TraceEvent], until: int | None) -> SqsView | None
         ),
         batch_top=batch_top,
         width=WIDTH,
-        height=batch_top + BATCH_TITLE_H + max(1, len(drawn)) * BATCH_H,
+        height=batches_end + (10 + ALLOWANCE_H if allowance is not None else 0),
+        allowance=allowance,
     )
     return replace(view, summary=_summary(view, ordered))
+
+
+def build_allowance(events: Sequence[TraceEvent], until: int | None, y: int) -> Allowance | None:
+    """Return the pollers' allowance of concurrent batches over the run, or None.
+
+    Drawn when the pollers backed off (a `batches_allowed` on a BATCH_RESULT or THROTTLE), and
+    when a standard queue's batch failed or was throttled without a back-off (with
+    ReportBatchItemFailures on), so that run shows the allowance only climbing. None otherwise
+    (a FIFO queue's concurrency follows its message groups). The time and value scales are the
+    whole run's, so stepping moves along a fixed picture.
+    """
+    drops = [
+        (index, event)
+        for index, event in enumerate(events)
+        if event.kind in (Kind.BATCH_RESULT, Kind.THROTTLE) and _allowed_after(event)
+    ]
+    if not drops and not _failed_without_backoff(events):
+        return None
+    start_ms = next(e.time_ms for e in events if e.kind == Kind.BATCH_START)
+    # The queue's last event, not an idle environment's SHUTDOWN minutes later.
+    end_ms = max(start_ms + 1, max(e.time_ms for e in events if e.kind in QUEUE_KINDS or e.request))
+    # (time, value before the drop, value after) for every drop of the run.
+    steps: list[tuple[int, int, int]] = []
+    base, since = START_BATCHES, start_ms
+    for _, event in drops:
+        after = _allowed_after(event)
+        climbed = min(
+            POLLER_MAX_BATCHES, base + (event.time_ms - since) * RAMP_PER_MINUTE // 60_000
+        )
+        # The drop halves (never below MIN_BATCHES): the value before it is one of these.
+        low, high = (
+            (2 * after, 2 * after + 1) if after > MIN_BATCHES else (after + 1, 2 * after + 1)
+        )
+        steps.append((event.time_ms, min(max(climbed, low), high), after))
+        base, since = after, event.time_ms
+    # A log scale, so a fall from 16 to 8 shows beside a climb to hundreds: 1 at the bottom,
+    # the next power of ten above the run's largest value at the top.
+    climb_end = base + (end_ms - since) * RAMP_PER_MINUTE // 60_000  # the last climb's end
+    peak = min(POLLER_MAX_BATCHES, max([START_BATCHES, climb_end] + [b for _, b, _ in steps]))
+    top = 10 ** math.ceil(math.log10(max(peak, 10)))
+    ticks = tuple(
+        Tick(f"{10**power:,}", round(y + PLOT_TOP + PLOT_H * (1 - power / math.log10(top)), 1))
+        for power in range(round(math.log10(top)) + 1)
+    )
+    width = WIDTH - PLOT_LEFT - 4
+
+    def point(time_ms: int, value: float) -> str:
+        x = PLOT_LEFT + width * (time_ms - start_ms) / (end_ms - start_ms)
+        share = math.log10(max(1.0, min(value, top))) / math.log10(top)
+        return f"{x:.1f} {y + PLOT_TOP + PLOT_H * (1 - share):.1f}"
+
+    now = end_ms if until is None else max(start_ms, events[min(until, len(events) - 1)].time_ms)
+    shown = [
+        step
+        for (index, _), step in zip(drops, steps, strict=True)
+        if until is None or index <= until
+    ]
+    parts = [f"M{point(start_ms, START_BATCHES)}"]
+    base, since = START_BATCHES, start_ms
+    for time_ms, before, after in shown:
+        parts.append(_climb(point, since, base, time_ms, before))
+        parts.append(f"L{point(time_ms, after)}")
+        base, since = after, time_ms
+    if now > since:  # the climb after the last drop shown, to the step (or the run's end)
+        rising = min(POLLER_MAX_BATCHES, base + (now - since) * RAMP_PER_MINUTE // 60_000)
+        parts.append(_climb(point, since, base, now, rising))
+    backoffs = tuple(
+        Backoff(
+            time_ms,
+            after,
+            "throttle" if events[index].kind == Kind.THROTTLE else "error",
+            *map(float, point(time_ms, after).split()),
+        )
+        for (index, _), (time_ms, _, after) in zip(drops, steps, strict=True)
+        if until is None or index <= until
+    )
+    text = (
+        f"Trays allowed at once: the attendant started at {START_BATCHES} concurrent batches "
+        f"and adds up to {RAMP_PER_MINUTE} a minute. "
+    )
+    if backoffs:
+        drops_text = "; ".join(
+            f"{format_time(b.at_ms)} {CAUSES[b.cause]}, down to {b.allowed:,}" for b in backoffs
+        )
+        text += (
+            f"It backed off {len(backoffs)} time{'' if len(backoffs) == 1 else 's'}: {drops_text}."
+        )
+    elif drops:
+        text += "No back-off yet at this step."
+    else:
+        text += "Batches failed, but it never backed off in this run."
+    return Allowance(
+        start=START_BATCHES,
+        backoffs=backoffs,
+        total_backoffs=len(drops),
+        path=" ".join(parts),
+        ticks=ticks,
+        start_label=format_time(start_ms),
+        end_label=format_time(end_ms),
+        y=y,
+        detail=Detail("sqs-allowance", "Trays allowed at once", text),
+    )
+
+
+def _failed_without_backoff(events: Sequence[TraceEvent]) -> bool:
+    """Return whether a standard queue's batch failed or was throttled (none backed off)."""
+    fifo = any(e.kind == Kind.OFFER and e.detail.get("group") for e in events)
+    return not fifo and any(
+        (e.kind == Kind.BATCH_RESULT and e.outcome in ("failed", "partial"))
+        or e.kind == Kind.THROTTLE
+        for e in events
+    )
+
+
+def _allowed_after(event: TraceEvent) -> int:
+    """Return the allowance a back-off lowered to (`batches_allowed`), 0 if none."""
+    allowed = event.detail.get("batches_allowed")
+    return allowed if isinstance(allowed, int) and not isinstance(allowed, bool) else 0
+
+
+def _climb(
+    point: Callable[[int, float], str], since: int, base: int, until: int, value: int
+) -> str:
+    """Return the path of the +300/min climb from (since, base), flat once it reached value."""
+    if value <= base or until <= since:
+        return f"L{point(until, base)}"
+    reached = since + -(-(value - base) * 60_000 // RAMP_PER_MINUTE)
+    if reached >= until:
+        return f"L{point(until, value)}"
+    return f"L{point(reached, value)} L{point(until, value)}"  # the climb stopped at `value`
 
 
 def _settle(batch: _Batch, event: TraceEvent, messages: dict[str, _Message]) -> None:
