@@ -44,7 +44,8 @@ def test_each_back_off_is_a_drop_with_its_number_and_cause():
     events = events_of(FAILING)
     assert drops(events) == [(1000, 5), (3000, 7)]  # the trace's own numbers
     view = build_sqs(events, None)
-    assert view is not None and view.allowance is not None
+    assert view is not None
+    assert view.allowance is not None
     allowance = view.allowance
     assert allowance.start == 5
     assert [(b.at_ms, b.allowed, b.cause) for b in allowance.backoffs] == [
@@ -59,7 +60,8 @@ def test_each_back_off_is_a_drop_with_its_number_and_cause():
 
 def test_the_line_climbs_then_falls_at_each_drop_and_sits_below_the_batches():
     view = build_sqs(events_of(FAILING), None)
-    assert view is not None and view.allowance is not None
+    assert view is not None
+    assert view.allowance is not None
     allowance = view.allowance
     points = [
         tuple(map(float, pair.split())) for pair in re.findall(r"[\d.]+ [\d.]+", allowance.path)
@@ -68,7 +70,8 @@ def test_the_line_climbs_then_falls_at_each_drop_and_sits_below_the_batches():
     xs = [x for x, _ in points]
     assert xs == sorted(xs), "time only moves right"
     # Climb 5 → 10 (up), fall to 5 (down): SVG y grows downwards.
-    assert ys[1] < ys[0] and ys[2] > ys[1]
+    assert ys[1] < ys[0]
+    assert ys[2] > ys[1]
     assert allowance.backoffs[0].y == ys[2]
     assert allowance.y >= view.batch_top + 26 + len(view.batches) * 30
     assert view.height >= allowance.plot_bottom + 16
@@ -84,8 +87,10 @@ def test_stepping_shows_only_the_drops_so_far_on_the_same_scale():
     whole = build_sqs(events, None)
     second_drop = next(i for i, e in enumerate(events) if e.detail.get("batches_allowed") == 7)
     early = build_sqs(events, second_drop - 1)
-    assert whole is not None and whole.allowance is not None
-    assert early is not None and early.allowance is not None
+    assert whole is not None
+    assert whole.allowance is not None
+    assert early is not None
+    assert early.allowance is not None
     assert [b.allowed for b in early.allowance.backoffs] == [5]
     assert [(t.label, t.y - early.allowance.y) for t in early.allowance.ticks] == [
         (t.label, t.y - whole.allowance.y) for t in whole.allowance.ticks
@@ -110,7 +115,8 @@ def test_reported_failures_draw_an_allowance_that_only_climbs():
     assert any(e.kind == Kind.BATCH_RESULT and e.outcome == "failed" for e in events)
     assert not drops(events)
     view = build_sqs(events, None)
-    assert view is not None and view.allowance is not None
+    assert view is not None
+    assert view.allowance is not None
     assert view.allowance.backoffs == ()
     assert view.allowance.numbers == "none in this run"
     ys = [float(y) for y in re.findall(r"[\d.]+ ([\d.]+)", view.allowance.path)]
@@ -122,7 +128,8 @@ def test_reported_failures_draw_an_allowance_that_only_climbs():
 def test_no_chart_when_no_batch_failed():
     clean = {**FAILING, "Faults": []}
     view = build_sqs(events_of(clean), None)
-    assert view is not None and view.allowance is None
+    assert view is not None
+    assert view.allowance is None
     html = render_to_string(view.template, {"view": view, "prefix": "p"})
     assert "Trays allowed" not in html
 
@@ -133,6 +140,26 @@ def test_the_picture_writes_the_numbers_and_explains_itself():
     html = render_to_string(view.template, {"view": view, "prefix": "p"})
     assert "Trays allowed at once: 5 at first, +300 a minute" in html
     assert "After each back-off: 5, 7" in html
-    assert 'class="mv-allow__line"' in html and html.count("mv-allow__drop--error") == 2
+    assert 'class="mv-allow__line"' in html
+    assert html.count("mv-allow__drop--error") == 2
     assert 'id="p-sqs-allowance-text"' in html  # its words, below the figure
     assert "style=" not in html
+
+
+def test_a_batch_on_a_snapstart_restored_environment_gets_its_result():
+    # The environment comes from RESTORE, not INIT: the buffet still follows the batch to it.
+    snap = {
+        "seed": 1,
+        "Function": {
+            "SnapStart": {"ApplyOn": "PublishedVersions"},
+            "Versions": {"1": {}},
+            "Aliases": {"live": {"FunctionVersion": "1"}},
+        },
+        "Source": {"Type": "sqs", "Qualifier": "live", "EventSourceMapping": {"BatchSize": 1}},
+        "Traffic": {"Events": [{"AtMs": 0}, {"AtMs": 0}]},
+    }
+    events = events_of(snap)
+    assert any(e.kind == Kind.RESTORE for e in events)
+    view = build_sqs(events, None)
+    assert view is not None
+    assert [batch.outcome for batch in view.batches] == ["ok", "ok"]
