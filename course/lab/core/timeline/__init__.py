@@ -15,6 +15,8 @@ above the whole package.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from course.sandbox import Kind, Result, TraceEvent
 
 from .aggregated import build_aggregated, peak_per_bucket
@@ -62,13 +64,24 @@ def build_timeline(
     events = result.events
     if not events:
         return Timeline(EMPTY, "No trace was kept for this run, so there is no timeline.")
-    window = clamp_window(window, *axis_range(events, result))
+    full = axis_range(events, result)
+    window = clamp_window(window, *full)
     shown = events if window is None else [e for e in events if _touches(e, window)]
     envs = {event.env for event in shown if event.env is not None}
-    drawn = sum(1 for event in shown if is_drawn(event))
-    if drawn > max_bars or len(envs) > max_lanes:
-        return build_aggregated(result, events, window)
-    return build_detailed(result, events, window)
+    if len(envs) > max_lanes or _more_drawn_than(shown, max_bars):
+        return build_aggregated(result, events, window, full)
+    return build_detailed(result, events, window, full)
+
+
+def _more_drawn_than(events: Sequence[TraceEvent], most: int) -> bool:
+    """Return whether detailed mode would draw more than `most` bars and markers."""
+    drawn = 0
+    for event in events:
+        if is_drawn(event):
+            drawn += 1
+            if drawn > most:  # enough: a big run need not be counted to its end
+                return True
+    return False
 
 
 def _touches(event: TraceEvent, window: tuple[float, float]) -> bool:

@@ -51,23 +51,27 @@ def _busy_and_live(
     busy: list[tuple[float, int]] = []
     live: list[tuple[float, int]] = []
     init_at: dict[int, int] = {}
+    # Up to 40,000 events: the kinds in locals, the commonest (INVOKE) tested first.
+    invoke, init, restore = Kind.INVOKE, Kind.INIT, Kind.RESTORE
+    provision, shutdown = Kind.PROVISION, Kind.SHUTDOWN
     for event in events:
         env = event.env
         if env is None:
             continue
-        if event.kind in (Kind.INIT, Kind.RESTORE):
-            init_at[env] = event.time_ms
-            if not event.detail.get("reinit"):
-                live.append((event.time_ms, 1))
-        elif event.kind == Kind.PROVISION:
-            live.append((event.time_ms, 1))
-        elif event.kind == Kind.SHUTDOWN:
-            live.append((event.time_ms, -1))
-        elif event.kind == Kind.INVOKE:
+        kind = event.kind
+        if kind == invoke:
             start = init_at.pop(env, event.time_ms) if event.detail.get("cold") else event.time_ms
             init_at.pop(env, None)
             end = event.time_ms + detail_ms(event, "duration_ms")
             busy += [(start, 1), (end, -1)]
+        elif kind in (init, restore):
+            init_at[env] = event.time_ms
+            if not event.detail.get("reinit"):
+                live.append((event.time_ms, 1))
+        elif kind == provision:
+            live.append((event.time_ms, 1))
+        elif kind == shutdown:
+            live.append((event.time_ms, -1))
     return busy, live
 
 
@@ -248,13 +252,16 @@ AGGREGATED_LEGEND = (
 
 
 def build_aggregated(
-    result: Result, events: Sequence[TraceEvent], window: tuple[float, float] | None = None
+    result: Result,
+    events: Sequence[TraceEvent],
+    window: tuple[float, float] | None = None,
+    full: tuple[float, float] | None = None,
 ) -> Timeline:
     """Return the timeline as totals per time bucket (only the window's buckets, if given).
 
     The axis stays linear: buckets of equal time side by side are what makes them comparable.
     """
-    full = axis_range(events, result)
+    full = full or axis_range(events, result)  # the run's range, when the caller has it
     start, end = window or full
     size = _bucket_ms(end - start)
     count = max(1, math.ceil((end - start) / size))

@@ -454,13 +454,16 @@ def _busy(drafts: Iterable[_LaneDraft]) -> list[tuple[float, float]]:
 
 
 def build_detailed(
-    result: Result, events: Sequence[TraceEvent], window: tuple[float, float] | None = None
+    result: Result,
+    events: Sequence[TraceEvent],
+    window: tuple[float, float] | None = None,
+    full: tuple[float, float] | None = None,
 ) -> Timeline:
     """Return the timeline with one lane per environment and individual bars.
 
     With a window (already clamped to the run), only that stretch of time is drawn.
     """
-    full = axis_range(events, result)
+    full = full or axis_range(events, result)  # the run's range, when the caller has it
     start, end = window or full
     drafts = _collect_lanes(events, full[1])
     if window is None:
