@@ -269,20 +269,14 @@ KNOBS = (
     Knob(
         key="snap_start",
         path="Function.SnapStart.ApplyOn",
-        label="SnapStart",
+        label="SnapStart (ApplyOn)",
         kind="choice",
         default=SNAP_START_APPLY_ON[0],
-        choices=tuple(
-            zip(
-                SNAP_START_APPLY_ON,
-                ("None (INIT at every cold start)", "PublishedVersions (restore a snapshot)"),
-                strict=True,
-            )
-        ),
+        choices=tuple((value, value) for value in SNAP_START_APPLY_ON),  # AWS's words fit a phone
         hint=(
-            "ApplyOn: PublishedVersions runs INIT when a version is published; a cold start on "
-            "that version restores the snapshot. $LATEST still runs INIT. Not with provisioned "
-            "concurrency."
+            "None: every cold start runs INIT. PublishedVersions: INIT runs when a version is "
+            "published; a cold start on that version restores the snapshot ($LATEST still runs "
+            "INIT). Not with provisioned concurrency."
         ),
     ),
     Knob(
