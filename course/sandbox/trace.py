@@ -119,6 +119,42 @@ class TraceEvent(_Fields):
 _new_event = tuple.__new__
 
 
+class _Sharing:
+    """The details a run's tracers have recorded, to share between equal ones.
+
+    Once SHARED_DETAILS are kept, a kind of event whose details seldom repeated
+    (invocations with long drawn durations) is no longer looked up, so it costs no more.
+    """
+
+    __slots__ = ("misses", "table", "tries", "unshared")
+
+    def __init__(self) -> None:
+        self.table: dict[object, Any] = {}
+        self.tries: dict[Kind, int] = {}
+        self.misses: dict[Kind, int] = {}
+        self.unshared: set[Kind] = set()
+
+    def share(self, kind: Kind, detail: dict[str, object]) -> Mapping[str, object]:
+        """Return an equal detail recorded before, or this one (then kept to share)."""
+        tries = self.tries[kind] = self.tries.get(kind, 0) + 1
+        # Types too: {"cold": True} and {"cold": 1} are equal, but not the same detail.
+        key = (*detail.items(), *map(type, detail.values()))
+        table = self.table
+        try:
+            found: Mapping[str, object] | None = table.get(key)
+        except TypeError:  # an unhashable value (a list of names): kept as it is
+            return detail
+        if found is not None:
+            return found
+        misses = self.misses[kind] = self.misses.get(kind, 0) + 1
+        if len(table) < SHARED_DETAILS:
+            table[key] = found = MappingProxyType(detail)
+            return found
+        if misses * 4 > tries * 3:  # the table is full and 3 in 4 of this kind were new
+            self.unshared.add(kind)
+        return detail
+
+
 class Tracer:
     """Collect trace events; callers skip it entirely in metrics-only mode.
 
@@ -129,24 +165,23 @@ class Tracer:
     and fixed-duration invocations repeat theirs), up to SHARED_DETAILS distinct ones a run.
     """
 
-    __slots__ = ("events", "function", "label", "shared")
+    __slots__ = ("events", "function", "label", "sharing")
 
     def __init__(
         self,
         events: list[TraceEvent] | None = None,
         function: str | None = None,
         label: str = "",
-        shared: dict[object, Any] | None = None,
+        sharing: _Sharing | None = None,
     ) -> None:
         self.events: list[TraceEvent] = events if events is not None else []
         self.function = function
         self.label = label  # put before each narration ("worker: …") when several functions run
-        # Details (and narrators' arguments) already recorded, to share (see `_share`).
-        self.shared: dict[object, Any] = shared if shared is not None else {}
+        self.sharing = sharing if sharing is not None else _Sharing()
 
     def for_function(self, name: str | None, *, labelled: bool = False) -> Tracer:
         """Return a tracer sharing this one's events that stamps them with a function name."""
-        return Tracer(self.events, name, f"{name}: " if labelled and name else "", self.shared)
+        return Tracer(self.events, name, f"{name}: " if labelled and name else "", self.sharing)
 
     def emit(
         self,
@@ -162,8 +197,9 @@ class Tracer:
         **detail: object,
     ) -> None:
         """Record one event; `narration` is a sentence, or a narrator (see `Said`)."""
+        sharing = self.sharing
         if type(narration) is tuple:  # a narrator and its arguments: shared like details
-            narration = self.shared.setdefault(narration, narration)
+            narration = sharing.table.setdefault(narration, narration)
         event = _new_event(
             TraceEvent,
             (
@@ -175,29 +211,19 @@ class Tracer:
                 attempt,
                 version,
                 outcome,
-                self._share(detail) if detail else EMPTY,
+                (
+                    EMPTY
+                    if not detail
+                    else detail
+                    if kind in sharing.unshared
+                    else sharing.share(kind, detail)
+                ),
                 self.function,
             ),
         )
         if self.label:
             event = event._replace(said=self.label + event.narration)
         self.events.append(event)
-
-    def _share(self, detail: dict[str, object]) -> Mapping[str, object]:
-        values = tuple(detail.values())
-        # Types too: {"cold": True} and {"cold": 1} are equal, but not the same detail.
-        key = (tuple(detail), values, tuple(map(type, values)))
-        shared = self.shared
-        try:
-            found: Mapping[str, object] | None = shared.get(key)
-        except TypeError:  # an unhashable value (a list of names): kept as it is
-            return detail
-        if found is not None:
-            return found
-        if len(shared) < SHARED_DETAILS:
-            shared[key] = found = MappingProxyType(detail)
-            return found
-        return detail
 
     def ordered(self) -> tuple[TraceEvent, ...]:
         """Return the events in time order (ties keep the order they were recorded in)."""
