@@ -263,7 +263,7 @@ def _log_css(event: TraceEvent) -> str:
     """Return the log line class: bad, warn, init, ok or info."""
     if is_error(event):
         return "log-bad" if event.kind != Kind.THROTTLE else "log-warn"
-    if event.kind in (Kind.INIT, Kind.PROVISION):
+    if event.kind in (Kind.INIT, Kind.RESTORE, Kind.PROVISION):
         return "log-init"
     if event.outcome in ("ok", "Success"):
         return "log-ok"

@@ -217,7 +217,7 @@ def build_async(events: Sequence[TraceEvent], until: int | None) -> AsyncView | 
         if found is None:
             continue
         item = found
-        if kind in (Kind.INIT, Kind.THAW):
+        if kind in (Kind.INIT, Kind.RESTORE, Kind.THAW):
             item.attempts.append((event.attempt or len(item.attempts) + 1, RUNNING, event.time_ms))
             item.state, item.next_at = RUNNING, None
             if event.env is not None and key is not None:

@@ -106,7 +106,7 @@ def _changes(events: Sequence[TraceEvent], proxy: bool) -> list[tuple[int, int]]
         env = event.env
         if env is None:
             continue
-        if event.kind in (Kind.INIT, Kind.PROVISION):
+        if event.kind in (Kind.INIT, Kind.RESTORE, Kind.PROVISION):
             opening[env] = event.time_ms
         elif event.kind == Kind.INVOKE:
             since = opening.pop(env, None)

@@ -320,7 +320,7 @@ def build_fanout(events: Sequence[TraceEvent], until: int | None) -> FanoutView 
         if kind == Kind.OFFER:
             delivery.accepted = True
             delivery.state, delivery.next_at = QUEUED, None
-        elif kind in (Kind.INIT, Kind.THAW):
+        elif kind in (Kind.INIT, Kind.RESTORE, Kind.THAW):
             delivery.attempts = max(delivery.attempts + 1, event.attempt or 0)
             delivery.state, delivery.next_at, delivery.failing = RUNNING, None, False
             if event.env is not None:
