@@ -64,17 +64,17 @@ def module_list(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-def _module_parts(module_slug: str) -> tuple[Module, list[Lesson]]:
-    """Return a published module and its published lessons in order, without their text."""
+def _module_parts(module_slug: str) -> tuple[Module, list[Lesson], list[str]]:
+    """Return a published module, its published lessons in order (no text) and their URLs."""
     module = get_object_or_404(Module.objects.published(), slug=module_slug)
     lessons = list(module.lessons.published().order_by("order").defer(*LESSON_TEXT))
-    return module, lessons
+    return module, lessons, [lesson.get_absolute_url() for lesson in lessons]
 
 
 @require_safe
 @anonymous_page_cache
 def module_detail(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
-    module, lessons = shared(f"module:{module_slug}", lambda: _module_parts(module_slug))
+    module, lessons, urls = shared(f"module:{module_slug}", lambda: _module_parts(module_slug))
     seen = progress.progress_for(request.user, request.session)
     return render(
         request,
@@ -82,6 +82,7 @@ def module_detail(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
         {
             "module": module,
             "lessons": lessons,
+            "rows": list(zip(lessons, urls, strict=True)),
             "progress": seen,
             "percent_done": seen.percent_of([lesson.pk for lesson in lessons]),
             "total_minutes": sum(lesson.minutes for lesson in lessons),
