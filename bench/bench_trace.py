@@ -10,7 +10,8 @@ Run: .venv/bin/python -m bench.bench_trace [--repeat 5]
   the lab's caps: RUN_MAX_EVENTS, RUN_MAX_TRACE_EVENTS), traced, then its timeline drawn;
   also the heaviest shipped preset as shipped. Issue 15 asks for trace + timeline under 0.3 s.
 
-Not a test: CI does not run it. Figures are medians of the repeats, with the load average.
+Not a test: CI does not run it. Figures are medians of the repeats (and the best of them for
+the lab's budget), with the load average.
 """
 
 from __future__ import annotations
@@ -114,11 +115,12 @@ def main() -> None:
         trace_s, timeline_s, trace_cpu, timeline_cpu = (
             statistics.median(sample[part] for sample in samples) for part in range(4)
         )
+        best = min(sample[0] + sample[1] for sample in samples)
         verdict = "met" if trace_s + timeline_s < 0.3 else "NOT met"
         print(
             f"{label}: trace {trace_s:.3f} s + timeline {timeline_s:.3f} s = "
-            f"{trace_s + timeline_s:.3f} s wall (CPU {trace_cpu:.3f} + {timeline_cpu:.3f} s); "
-            f"{samples[0][4]:,} trace events; target < 0.3 s: {verdict}; "
+            f"{trace_s + timeline_s:.3f} s wall, best {best:.3f} s (CPU {trace_cpu:.3f} + "
+            f"{timeline_cpu:.3f} s); {samples[0][4]:,} trace events; target < 0.3 s: {verdict}; "
             f"load {os.getloadavg()[0]:.1f}"
         )
 
