@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterator
+from dataclasses import fields
 
 from .clock import Clock
 from .concurrency import RATE_WINDOW_MS, REQUESTS_PER_ENV_PER_S
@@ -22,7 +23,7 @@ from .environments import Env
 from .handler import TIMEOUT
 from .items import Item
 from .metrics import _HALF, _SUB, _SUB_BITS, EXACT_LIMIT, FAILED, SUCCEEDED, THROTTLED, Recorder
-from .scenario import Scenario, TrafficEvent
+from .scenario import Account, Client, Code, Environment, Function, Scenario, TrafficEvent
 from .service import INIT_LIMIT_MS, Execution, Service
 from .sources.sync import SyncSource
 from .traffic import Arrival, single_poisson
@@ -30,6 +31,80 @@ from .wiring import Wiring
 
 _RETRY_WHY = "429 TooManyRequestsException"
 _NEVER = 1 << 62  # the time of the next arrival once there is none: later than any callback
+
+
+# The settings this path was written for. A setting added to the engine later is taken only
+# at its default value: anything else goes to the general loop, which knows what it means.
+KNOWN: dict[type, frozenset[str]] = {
+    Scenario: frozenset(
+        [
+            "seed",
+            "function",
+            "environment",
+            "account",
+            "source",
+            "traffic",
+            "faults",
+            "database",
+            "idempotency",
+            "client",
+            "pricing",
+            "max_duration_s",
+            "functions",
+            "sources",
+            "multi",
+        ]
+    ),
+    Function: frozenset(
+        [
+            "name",
+            "memory_mb",
+            "timeout_s",
+            "ephemeral_mb",
+            "architecture",
+            "reserved",
+            "dead_letter_arn",
+            "maximum_retry_attempts",
+            "maximum_event_age_s",
+            "on_success_arn",
+            "on_failure_arn",
+            "versions",
+            "snap_start",
+            "aliases",
+        ]
+    ),
+    Code: frozenset(
+        [
+            "init_ms",
+            "duration",
+            "cpu_bound",
+            "threads",
+            "setup_placement",
+            "setup_ms",
+            "tmp_cache",
+            "extensions",
+            "extension_shutdown_ms",
+            "sends",
+            "state_bytes_per_record",
+            "restore_ms",
+        ]
+    ),
+    Account: frozenset(
+        ["concurrent_executions", "unreserved_minimum", "scaling_rule", "legacy_burst"]
+    ),
+    Environment: frozenset({"idle_lifetime_s"}),
+    Client: frozenset({"retry_mode", "max_attempts", "read_timeout_s"}),
+}
+
+
+def _known_settings_only(*records: object) -> bool:
+    for record in records:
+        default = type(record)()
+        for item in fields(record):  # type: ignore[arg-type]
+            name = item.name
+            if name not in KNOWN[type(record)] and getattr(record, name) != getattr(default, name):
+                return False
+    return True
 
 
 def eligible(scenario: Scenario, service: Service, source: object) -> bool:
@@ -42,6 +117,9 @@ def eligible(scenario: Scenario, service: Service, source: object) -> bool:
     return (
         not scenario.multi
         and code is not None
+        and _known_settings_only(
+            scenario, function, code, scenario.account, scenario.environment, scenario.client
+        )
         and not function.aliases
         and not function.snap_start
         and len(service.pool_list) == 1

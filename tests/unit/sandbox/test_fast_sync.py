@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from course.sandbox import Scenario, engine, fast_sync, simulate
 from course.sandbox.clock import Clock
 from course.sandbox.metrics import Recorder
+from course.sandbox.scenario import Code
 from course.sandbox.service import Service
 
 SETTINGS = settings(
@@ -195,3 +196,14 @@ def test_the_simfaas_workload_matches_past_the_exact_percentiles(
     fast, general = both_paths(data, monkeypatch)
     assert fast == general
     assert fast["metrics"]["requests_offered"] > 14_000
+
+
+def test_a_setting_the_fast_path_does_not_know_takes_the_general_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A setting added to the engine later counts only at its default value."""
+    data = {"Code": {"CpuBound": True, "Threads": 2}, "Traffic": {"Events": [{"AtMs": 0}]}}
+    assert takes_fast_path(data)
+    monkeypatch.setitem(fast_sync.KNOWN, Code, fast_sync.KNOWN[Code] - {"threads"})
+    assert not takes_fast_path(data)
+    assert takes_fast_path({"Traffic": {"Events": [{"AtMs": 0}]}})  # Threads at its default
