@@ -428,7 +428,7 @@ class Service:
             ex.outcome, ex.error_type = TIMEOUT, "Sandbox.Timedout"
             ex.response = None
             ex.side_items = []
-        start = now + init_phase
+        start = now + init_phase if init_phase else now  # one int object: a trace keeps them
         end = start + work
         ex.start_ms, ex.end_ms = start, end
         billed = (
@@ -592,7 +592,7 @@ class Service:
             )
         detail: dict[str, object] = {
             "duration_ms": work,
-            "billed_ms": init_phase + work,
+            "billed_ms": init_phase + work if init_phase else work,  # (as `start` above)
             "cold": ex.cold,
         }
         if run is not None and run.tmp is not None:
