@@ -74,7 +74,8 @@ def set_keys(client: Client, url: str) -> list[str]:
     """Return the keys of the questions a practice page walks through."""
     response = client.get(url)
     assert response.status_code == 200
-    return response.context["pset"].keys
+    keys: list[str] = response.context["pset"].keys
+    return keys
 
 
 def topic_row(html: str, title: str) -> str:
