@@ -1,4 +1,5 @@
-"""Whole-page cache for anonymous readers of the catalogue, module, lesson and lab pages.
+"""Whole-page cache for anonymous readers of the catalogue, module, lesson and lab pages, and
+the shared parts every other reader's page is rendered around.
 
 A visitor who sends no session cookie (and no pending messages) is anonymous without a database
 query, and every such visitor sees the same page for the same address: the page is rendered
