@@ -584,7 +584,7 @@ class Service:
             tracer.emit(
                 now,
                 Kind.THAW,
-                (say.thaw_event, env.invocations - 1),  # say.thaw(env.id, name, …)
+                (say.thaw_event, env.invocations - 1),  # narrated when read (trace.Said)
                 env=env.id,
                 request=name,
                 attempt=ex.attempt,
@@ -602,7 +602,7 @@ class Service:
         tracer.emit(
             ex.start_ms,
             Kind.INVOKE,
-            say.invoke_event,  # say.invoke(env.id, name, work, ex.outcome, ex.version, run.tmp)
+            say.invoke_event,  # narrated when read, from the fields and detail below
             env=env.id,
             request=name,
             attempt=ex.attempt,
@@ -642,7 +642,7 @@ class Service:
                 tracer.emit(
                     now,
                     Kind.SIDE_EFFECT,
-                    say.side_effect_event,  # say.side_effect(item.id, item.side_effects)
+                    say.side_effect_event,  # narrated when read, from request and count
                     env=env.id,
                     request=item.id,
                     count=item.side_effects,

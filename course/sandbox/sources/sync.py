@@ -121,7 +121,7 @@ class SyncSource(Source):
             self.tracer.emit(
                 now,
                 Kind.RESPONSE,
-                say.response_at_counter,  # say.response(item.id, 200, error, ex.version)
+                say.response_at_counter,  # narrated when read, from status and errorType
                 env=ex.env.id,
                 request=item.id,
                 attempt=ex.attempt,
