@@ -17,8 +17,9 @@ from django.urls import reverse
 from course.caching import content_version
 from course.lab.models import ScenarioPreset
 from course.loading import load_course
-from course.models import Lesson
-from tests.factories import make_lesson, make_module, make_user
+from course.models import ContentState, Lesson
+from course.studio.services import preview_token
+from tests.factories import make_instructor, make_lesson, make_module, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +213,25 @@ def test_a_whole_runs_pictures_are_drawn_once_and_zooms_each_time(lessons, prese
     # Reloading content (a studio save bumps the version) draws them again.
     lessons[0].save()
     assert drawn(reader.get(url)) == {"lab/_metrics.html", "lab/_timeline.html"}
+
+
+def test_an_instructors_preview_of_drafts_never_reaches_a_learners_cached_parts(lessons):
+    module = lessons[0].module
+    draft = make_lesson(module, slug="draft", title="Secret draft", state=ContentState.DRAFT)
+    learner = signed_in("learner")
+    last = lessons[2].get_absolute_url()
+    pages = [last, module.get_absolute_url(), reverse("course:module-list")]
+    for page in pages:
+        learner.get(page)  # the learner's parts are cached first
+    instructor = Client()
+    instructor.force_login(make_instructor())
+    instructor.get(reverse("studio:preview-open", args=[preview_token(module.slug, draft.slug)]))
+    assert "Secret draft" in instructor.get(module.get_absolute_url()).content.decode()
+    preview = instructor.get(last).content.decode()
+    assert "Lesson 3 of 4" in preview
+    assert "Secret draft" in preview  # the pager's next lesson, drawn for the preview
+    for _ in range(2):
+        for page in pages:
+            html = learner.get(page).content.decode()
+            assert "Secret draft" not in html
+        assert "Lesson 3 of 3" in learner.get(last).content.decode()
