@@ -77,9 +77,12 @@ class PracticeSet:
         return self.link(missed=False)
 
     def question(self, key: str) -> Question:
-        """Return the set's question `key` with its lesson and choices (KeyError if not in it)."""
+        """Return the set's question `key` with its lesson and choices (KeyError if not in it).
+
+        A question retired since the set's ids were read is a 404, as a page about it would be.
+        """
         if key not in self._fetched:
-            self._fetched[key] = self.source.with_choices().get(pk=self.ids[key])
+            self._fetched[key] = get_object_or_404(self.source.with_choices(), pk=self.ids[key])
         return self._fetched[key]
 
     def snapshot(self, key: str) -> QuestionSnapshot:
