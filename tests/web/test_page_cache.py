@@ -204,6 +204,24 @@ def test_editing_or_publishing_content_retires_the_cached_pages(client, lesson):
     assert "Cold starts, revised" in client.get(url).content.decode()
 
 
+def test_switching_a_preset_off_in_the_admin_retires_the_cached_gallery(client, lesson):
+    preset = ScenarioPreset.objects.create(
+        module=lesson.module,
+        lesson=lesson,
+        slug="queue",
+        title="A small queue",
+        goal="",
+        knobs=[],
+        scenario=QUEUE,
+    )
+    gallery = reverse("lab:sandbox-gallery")
+    assert "A small queue" in client.get(gallery).content.decode()
+    preset.is_active = False
+    preset.save()  # the admin's "active" box
+    assert "A small queue" not in client.get(gallery).content.decode()
+    assert client.get(reverse("lab:sandbox", args=["lambda", "queue"])).status_code == 404
+
+
 def test_reloading_the_course_retires_the_cached_pages(client, settings):
     load_course(Path(settings.BASE_DIR) / "content")
     url = reverse("course:module-list")
