@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -99,6 +100,23 @@ def test_the_preview_runs_the_preset_as_the_lab_and_stores_nothing(
     preset.refresh_from_db()
     assert preset.scenario["Code"]["DurationMs"] == 100
     assert preset.edited_at is None
+
+
+@pytest.mark.parametrize("slug", [SLUG, "async-throttling"])  # a short log; a long one, folded
+def test_the_preview_lists_the_log_line_each_timeline_bar_links_to(course_content, slug):
+    preset = ScenarioPreset.objects.select_related("module").get(slug=slug)
+    url = reverse("studio:preset-preview", args=[preset.module.slug])
+    text = preset_yaml(preset)
+    response = client_for(make_instructor()).post(
+        url, {"text": text, "editing": slug}, headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    links = set(re.findall(r'href="#(log-ev-\d+)"', page))
+    assert links
+    assert links <= set(re.findall(r'id="(log-ev-\d+)"', page))
+    assert 'id="event-log"' in page
+    assert page.index('class="tl-svg') < page.index('id="event-log"')
 
 
 def test_saving_updates_the_lab_for_learners_and_marks_the_edit(preset):
