@@ -32,7 +32,9 @@ from course.models import ContentState, Module
 from quizzes.models import Question, Quiz
 
 from .models import StudioAnalogy
-from .services import _read_source, lesson_markdown, module_folder, question_yaml
+from .services.files import module_folder, read_source
+from .services.lessons import lesson_markdown
+from .services.questions import question_yaml
 
 COPIED = ("figures", "analogies", "analogies.yaml")
 
@@ -128,7 +130,7 @@ def _module_md(module: Module) -> str:
     }
     if module.state == ContentState.DRAFT:
         front["state"] = ContentState.DRAFT.value
-    text = _read_source(f"{module.source_path}/module.md")
+    text = read_source(f"{module.source_path}/module.md")
     body = read_document(text, path="module.md", log=ProblemLog()).body if text else ""
     return markdown_file(front, body)
 

@@ -54,8 +54,8 @@ MAX_SVG = 100_000
 class AnalogyForm(forms.Form):
     """An analogy as `analogies.yaml` declares it, with its two drawings pasted as SVG text.
 
-    The fields are checked by `services.check_analogy` (as the load checks the file), so that
-    every problem shows in the preview with the others.
+    The fields are checked by `services.analogies.check_analogy` (as the load checks the file),
+    so that every problem shows in the preview with the others.
     """
 
     key = forms.CharField(
@@ -99,7 +99,7 @@ class AnalogyForm(forms.Form):
 
 
 class PresetTextForm(forms.Form):
-    """A sandbox preset as its file `scenarios/<slug>.yaml` says it (checked by `presets.py`)."""
+    """A sandbox preset as its file `scenarios/<slug>.yaml` says it (see `services.presets`)."""
 
     slug = forms.CharField(
         max_length=50,

@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from course.lab.models import ScenarioPreset
 from course.studio.models import StudioAnalogy
-from course.studio.services import preview_token
+from course.studio.services.tokens import preview_token
 from quizzes.models import Attempt, Question
 from quizzes.services import start_attempt, submit_attempt
 from tests.factories import make_instructor, make_lesson, make_user

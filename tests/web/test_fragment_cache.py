@@ -18,7 +18,7 @@ from course.caching import content_version
 from course.lab.models import ScenarioPreset
 from course.loading import load_course
 from course.models import ContentState, Lesson
-from course.studio.services import preview_token
+from course.studio.services.tokens import preview_token
 from tests.factories import make_instructor, make_lesson, make_module, make_user
 
 pytestmark = pytest.mark.django_db

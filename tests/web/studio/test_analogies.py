@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from course.loading import BrowserEditsRefused, load_course
 from course.models import Lesson, Module
-from course.studio import services
 from course.studio.models import StudioAnalogy
+from course.studio.services import analogies, lessons
 from tests.factories import make_instructor, make_user
 from tests.quizzes_factories import make_bank
 
@@ -101,7 +101,7 @@ def test_problems_in_a_drawing_are_shown_inline_with_their_file_and_line():
     assert "the name is required" in page
     assert not StudioAnalogy.objects.exists()
 
-    check = services.check_analogy(module, data, editing=None)
+    check = analogies.check_analogy(module, data, editing=None)
     (problem,) = check.scene_problems
     assert problem.path.endswith("/analogies/scenes/stopwatch.svg")
     assert problem.line == 3
@@ -146,7 +146,7 @@ def test_editing_keeps_the_id_and_changes_what_lessons_show():
     assert (row.key, row.name) == ("stopwatch", "The lap timer")
     index = client.get(reverse("studio:index")).content.decode()
     assert url in index
-    check = services.check_lesson(module, LESSON, lesson=None)
+    check = lessons.check_lesson(module, LESSON, lesson=None)
     assert check.ok
     assert check.rendered
     assert "The lap timer" in check.rendered.html
@@ -202,4 +202,4 @@ def test_export_writes_the_analogy_and_the_round_trip_keeps_it(
     assert (second / folder.name / "analogies.yaml").read_text() == (
         folder / "analogies.yaml"
     ).read_text()
-    assert "stopwatch" in services.file_analogies(Module.objects.get())
+    assert "stopwatch" in analogies.file_analogies(Module.objects.get())

@@ -78,7 +78,7 @@ def test_an_export_keeps_drafts_and_studio_edits(course_content, tmp_path: Path)
 
 
 def test_a_preset_edited_in_the_studio_round_trips_through_export(course_content, tmp_path):
-    from course.studio.presets import check_preset, preset_yaml, save_preset
+    from course.studio.services.presets import check_preset, preset_yaml, save_preset
 
     preset = ScenarioPreset.objects.select_related("module").get(slug="cold-then-warm")
     text = (

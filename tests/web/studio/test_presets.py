@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from course.lab.models import ScenarioPreset
 from course.models import Lesson
-from course.studio.presets import check_preset, preset_yaml
+from course.studio.services.presets import check_preset, preset_yaml
 from tests.factories import make_instructor, make_user
 from tests.helpers.course import CONTENT_DIR
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from course.lab.models import ScenarioPreset
 from course.models import ContentState, Lesson
 from course.studio.middleware import PREVIEW_COOKIE
-from course.studio.services import preview_token
+from course.studio.services.tokens import preview_token
 from quizzes.models import Attempt, Question
 from quizzes.services import save_answers, start_attempt, submit_attempt
 from tests.factories import make_instructor, make_lesson, make_module, make_user
@@ -315,7 +315,8 @@ def test_loadcourse_refuses_to_overwrite_browser_edits_unless_forced(course_cont
     question = Question.objects.select_related("module", "lesson").earliest("pk")
     client = client_for(make_instructor())
     edit = reverse("studio:lesson-edit", args=[lesson.module.slug, lesson.slug])
-    from course.studio.services import lesson_markdown, question_yaml
+    from course.studio.services.lessons import lesson_markdown
+    from course.studio.services.questions import question_yaml
 
     text = lesson_markdown(lesson).replace("\n## ", "\nEdited in the browser.\n\n## ", 1)
     assert client.post(edit, {"text": text, "action": "save"}).status_code == 302

@@ -10,9 +10,10 @@ learner who sets those knobs would; both runs are cached under the lab's own run
 lab's first visit after a save is already simulated.
 
 `save_preset` writes the checked preset and its text: the row is marked as edited in the
-browser (so `loadcourse` refuses to overwrite it without `--force`, see `loading.py`) and the
-content version is bumped, which retires every cached lab page. The lab's run cache needs no
-flush: a run's key is its scenario and challenge, so an edited preset has new keys.
+browser (so `loadcourse` refuses to overwrite it without `--force`, see
+`course.studio.loading`) and the content version is bumped, which retires every cached lab
+page. The lab's run cache needs no flush: a run's key is its scenario and challenge, so an
+edited preset has new keys.
 """
 
 from __future__ import annotations
@@ -37,15 +38,15 @@ from course.lab.forms import ScenarioForm
 from course.lab.models import ScenarioPreset
 from course.models import Module
 
-from .export import preset_text
-from .services import _read_source
+from ..export import preset_text
+from .files import read_source
 
 PREVIEW_CACHE_SECONDS = 3600  # an edited run is asked again while the author types; then gone
 
 
 def preset_yaml(preset: ScenarioPreset) -> str:
     """Return the preset's YAML: as saved in the studio, else its file, else from its row."""
-    return preset.source_yaml or _read_source(preset.source_path) or preset_text(preset)
+    return preset.source_yaml or read_source(preset.source_path) or preset_text(preset)
 
 
 def new_preset_text(module: Module) -> str:
