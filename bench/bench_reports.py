@@ -10,8 +10,12 @@ Django's test client, signed in as an instructor: the median and the slowest of 
 after a warm-up, the median CPU time of the process (which a busy machine inflates far less than
 wall time), the ratio to the trivial view, the number of queries and the page size.
 
+With `--cold` it times each quiz's report as the first request after an attempt closes: only
+the quiz reports (and the trivial view), with the cache cleared before every timed request, so
+each one computes the item analysis over the quiz's first attempts.
+
     .venv/bin/python bench/bench_reports.py [--learners 1000] [--attempts 3] [--repeat 5]
-        [--postgres-url postgres://postgres@127.0.0.1:5432/postgres] [--skip-postgres]
+        [--cold] [--postgres-url postgres://postgres@127.0.0.1:5432/postgres] [--skip-postgres]
 
 A benchmark, not a test: it prints figures and judges nothing.
 """
@@ -150,7 +154,8 @@ def seed(learners: int, attempts: int, open_attempts: int) -> float:
     return time.perf_counter() - started
 
 
-def time_pages(repeat: int) -> list[dict[str, Any]]:
+def time_pages(repeat: int, *, cold: bool) -> list[dict[str, Any]]:
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -161,23 +166,26 @@ def time_pages(repeat: int) -> list[dict[str, Any]]:
 
     client = Client()
     client.force_login(User.objects.get(username="bench-instructor"))
-    pages = [
-        ("trivial view", BASELINE),
-        ("reports index", reverse("quizzes:report-index")),
-        ("learner progress", reverse("quizzes:report-learners")),
-        ("learner progress, sorted", reverse("quizzes:report-learners") + "?sort=-average"),
-        ("learner progress CSV", reverse("quizzes:report-learners-csv")),
-        ("exams in progress", reverse("quizzes:exams-in-progress")),
-    ]
+    pages = [("trivial view", BASELINE)]
+    if not cold:
+        pages += [
+            ("reports index", reverse("quizzes:report-index")),
+            ("learner progress", reverse("quizzes:report-learners")),
+            ("learner progress, sorted", reverse("quizzes:report-learners") + "?sort=-average"),
+            ("learner progress CSV", reverse("quizzes:report-learners-csv")),
+            ("exams in progress", reverse("quizzes:exams-in-progress")),
+        ]
     for quiz in Quiz.objects.active().exclude(kind=QuizKind.PRACTICE).select_related("module"):
         url = reverse("quizzes:report-quiz", args=[quiz.module.slug, quiz.slug])
-        pages.append((f"quiz report: {quiz.slug}", url))
+        pages.append((f"{'cold ' if cold else ''}quiz report: {quiz.slug}", url))
     results = []
     for label, url in pages:
         runs = repeat * 10 if url == BASELINE else repeat
-        client.get(url)  # warm-up
+        client.get(url)  # warm-up: templates, the session (a cold run then drops the analysis)
         seconds, cpu = [], []
         for _ in range(runs):
+            if cold:
+                cache.clear()  # as when an attempt has just closed: a new analysis key
             with CaptureQueriesContext(connection) as queries:
                 begin, begin_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url)
@@ -205,9 +213,10 @@ def inner(args: argparse.Namespace) -> None:
 
     from quizzes.models import Attempt
 
-    seconds = seed(args.learners, args.attempts, args.open)
+    # A cold run times no page that lists exams in progress, so it seeds none.
+    seconds = seed(args.learners, args.attempts, 0 if args.cold else args.open)
     load = os.getloadavg()
-    results = time_pages(args.repeat)
+    results = time_pages(args.repeat, cold=args.cold)
     print(
         "RESULT="
         + json.dumps(
@@ -243,18 +252,19 @@ def fresh_postgres(url: str) -> str | None:
 def report(result: dict[str, Any]) -> None:
     pages = result["pages"]
     baseline = pages[0]["median_ms"]
+    width = max(34, *(len(page["label"]) for page in pages))
     print(
         f"\n{result['database']}: {result['attempts']} attempts, seeded in "
         f"{result['seed_seconds']:.0f} s; load average before {result['load_before'][0]:.2f}, "
         f"after {result['load_after'][0]:.2f}"
     )
     print(
-        f"{'page':34} {'median':>9} {'slowest':>9} {'cpu':>9} {'× trivial':>10} "
+        f"{'page':{width}} {'median':>9} {'slowest':>9} {'cpu':>9} {'× trivial':>10} "
         f"{'queries':>8} {'KB':>7}"
     )
     for page in pages:
         print(
-            f"{page['label']:34} {page['median_ms']:7.1f}ms {page['max_ms']:7.1f}ms "
+            f"{page['label']:{width}} {page['median_ms']:7.1f}ms {page['max_ms']:7.1f}ms "
             f"{page['cpu_ms']:7.1f}ms {page['median_ms'] / baseline:10.1f} "
             f"{page['queries']:8d} {page['kb']:7.0f}"
         )
@@ -267,6 +277,11 @@ def main() -> None:
     parser.add_argument("--attempts", type=int, default=3, help="Per learner, at every quiz.")
     parser.add_argument("--open", type=int, default=50, help="Exam attempts in progress.")
     parser.add_argument("--repeat", type=int, default=5, help="Timed requests per page.")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="Time only the quiz reports, clearing the report cache before every request.",
+    )
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
@@ -295,6 +310,7 @@ def main() -> None:
                 str(args.open),
                 "--repeat",
                 str(args.repeat),
+                *(["--cold"] if args.cold else []),
             ]
             run = subprocess.run(
                 [sys.executable, __file__, *inner_args],
