@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from course.lab.models import ScenarioPreset
-from quizzes.models import Attempt
-from quizzes.services import save_answers, start_attempt, submit_attempt
-from tests.factories import PASSWORD, make_instructor, make_user
+from tests.factories import make_user
+from tests.helpers.studio import finished_attempt, timeout_question_text
 from tests.quizzes_factories import make_bank, make_exam
 from tests.web.studio.svgs import ALT, BAD_SCENE, ICON, SCENE
 
@@ -56,14 +55,6 @@ Where it breaks down: a stopwatch never freezes between laps.
 """
 
 
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + reverse("login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
-
-
 def shoot(page: Page, name: str) -> None:
     if not SHOTS:
         return
@@ -83,26 +74,25 @@ def main_text(page: Page) -> str:
 
 
 def test_draft_preview_publish_read_then_edit_a_question(
-    page: Page, browser: Browser, live_server: LiveServer
+    instructor_page: Page,
+    browser: Browser,
+    live_server: LiveServer,
+    log_in: Callable[[Page, str], None],
 ) -> None:
+    page = instructor_page
     base = live_server.url
     module, (lesson,), (question,) = make_bank(questions=1)
     exam = make_exam(module, pass_mark=0, title="Module exam")
     learner = make_user()
-    now = timezone.now()
-    attempt = start_attempt(quiz=exam, user=learner, now=now)
-    save_answers(attempt_id=attempt.pk, answers={question.key: ["a"]}, versions={}, now=now)
-    attempt = submit_attempt(attempt_id=attempt.pk, now=now)
-    attempt = Attempt.objects.select_related("quiz__module").get(pk=attempt.pk)
+    attempt = finished_attempt(exam, learner)
 
     reader = browser.new_context().new_page()
-    log_in(reader, base, learner.username)
+    log_in(reader, learner.username)
     reader.goto(base + attempt.result_url())
     review_before = main_text(reader)
     assert "Stem of question" in review_before
 
     # The instructor declares a new analogy: its drawings are cleaned as at load, problems inline.
-    log_in(page, base, make_instructor().username)
     page.goto(base + reverse("studio:index"))
     page.get_by_role("link", name="New analogy").click()
     page.wait_for_load_state("load")
@@ -172,14 +162,7 @@ def test_draft_preview_publish_read_then_edit_a_question(
     page.goto(base + reverse("studio:question-edit", args=[module.slug, question.key]))
     page.wait_for_load_state("load")
     editor = page.get_by_label("Question (YAML)")
-    editor.fill(
-        f"id: {question.key}\nkind: single\nlesson: {lesson.slug}\n"
-        "stem: What is the longest timeout a function may have?\n"
-        "choices:\n"
-        "  - text: 900 seconds\n    correct: true\n    explanation: Fifteen minutes is the cap.\n"
-        "  - text: 300 seconds\n    explanation: The limit before October 2018.\n"
-        "  - text: 3600 seconds\n    explanation: Long jobs belong in Step Functions.\n"
-    )
+    editor.fill(timeout_question_text(key=question.key, lesson=lesson.slug))
     expect(page.locator("#studio-preview")).to_contain_text("The limit before October 2018.")
     shoot(page, "studio-question")
     page.get_by_role("button", name="Publish version 2").click()
@@ -190,10 +173,11 @@ def test_draft_preview_publish_read_then_edit_a_question(
 
 
 def test_an_instructor_edits_a_preset_and_the_lab_follows(
-    page: Page, browser: Browser, live_server: LiveServer
+    instructor_page: Page, browser: Browser, live_server: LiveServer
 ) -> None:
     """Open a preset, change a parameter (the handler-duration knob's default), watch the
     preview's metric cards follow, save, and a learner's lab starts from the new value."""
+    page = instructor_page
     base = live_server.url
     module, (lesson,), _ = make_bank(questions=1)
     preset = ScenarioPreset.objects.create(
@@ -216,7 +200,6 @@ def test_an_instructor_edits_a_preset_and_the_lab_follows(
             "Traffic": {"Events": [{"AtMs": 0, "Id": "first"}, {"AtMs": 10000, "Id": "second"}]},
         },
     )
-    log_in(page, base, make_instructor().username)
     page.goto(base + reverse("studio:index"))
     page.get_by_role("link", name="Sandbox presets").click()
     page.get_by_role("link", name="Two requests").click()

@@ -3,25 +3,30 @@ publishes it, and deletes an unused analogy after confirming."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from course.studio.models import StudioAnalogy
-from tests.factories import make_instructor, make_user
+from tests.factories import make_user
+from tests.helpers.studio import timeout_question_text
 from tests.quizzes_factories import make_bank
 from tests.web.quizzes.helpers import practice_url
 from tests.web.studio.svgs import ALT, ICON, SCENE
-
-from .test_studio import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_draft_then_publish_a_question_and_delete_an_analogy(
-    page: Page, browser: Browser, live_server: LiveServer
+    instructor_page: Page,
+    browser: Browser,
+    live_server: LiveServer,
+    log_in: Callable[[Page, str], None],
 ) -> None:
+    page = instructor_page
     base = live_server.url
     module, (lesson,), (question,) = make_bank(questions=1)
     StudioAnalogy.objects.create(
@@ -34,18 +39,12 @@ def test_draft_then_publish_a_question_and_delete_an_analogy(
         alt=ALT,
     )
     reader = browser.new_context().new_page()
-    log_in(reader, base, make_user().username)
-    log_in(page, base, make_instructor().username)
+    log_in(reader, make_user().username)
 
     page.goto(base + reverse("studio:question-edit", args=[module.slug, question.key]))
     page.wait_for_load_state("load")
     page.get_by_label("Question (YAML)").fill(
-        f"id: {question.key}\nkind: single\nlesson: {lesson.slug}\n"
-        "stem: What is the longest timeout a function may have?\n"
-        "choices:\n"
-        "  - text: 900 seconds\n    correct: true\n    explanation: Fifteen minutes is the cap.\n"
-        "  - text: 300 seconds\n    explanation: The limit before October 2018.\n"
-        "  - text: 3600 seconds\n    explanation: Long jobs belong in Step Functions.\n"
+        timeout_question_text(key=question.key, lesson=lesson.slug)
     )
     expect(page.locator("#studio-preview")).to_contain_text("The limit before October 2018.")
     page.get_by_role("button", name="Save draft").click()

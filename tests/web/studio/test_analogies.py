@@ -9,14 +9,12 @@ import pytest
 import yaml
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from course.loading import BrowserEditsRefused, load_course
 from course.models import Lesson, Module
 from course.studio.models import StudioAnalogy
 from course.studio.services import analogies, lessons
-from tests.factories import make_instructor, make_user
 from tests.quizzes_factories import make_bank
 
 from .svgs import ALT, BAD_SCENE, ICON, SCENE
@@ -51,47 +49,44 @@ Where it breaks down: a stopwatch never freezes between laps.
 """
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_an_instructor_declares_an_analogy_and_a_lesson_uses_it_at_once():
+def test_an_instructor_declares_an_analogy_and_a_lesson_uses_it_at_once(
+    instructor_client, learner_client
+):
     module, _, _ = make_bank(questions=1)
-    client = client_for(make_instructor())
-    preview = client.post(reverse("studio:lesson-preview", args=[module.slug]), {"text": LESSON})
+    preview = instructor_client.post(
+        reverse("studio:lesson-preview", args=[module.slug]), {"text": LESSON}
+    )
     assert "unknown analogy `stopwatch`" in preview.content.decode()
 
-    response = client.post(reverse("studio:analogy-new", args=[module.slug]), FIELDS)
+    response = instructor_client.post(reverse("studio:analogy-new", args=[module.slug]), FIELDS)
     assert response.status_code == 302
     row = StudioAnalogy.objects.get(module=module)
     assert (row.key, row.name, row.colour, row.alt) == ("stopwatch", "The stopwatch", "teal", ALT)
 
-    preview = client.post(reverse("studio:lesson-preview", args=[module.slug]), {"text": LESSON})
+    preview = instructor_client.post(
+        reverse("studio:lesson-preview", args=[module.slug]), {"text": LESSON}
+    )
     page = preview.content.decode()
     assert "studio-problems" not in page
     assert "analogy--stopwatch analogy--tint-teal" in page
     assert f'aria-label="{ALT}"' in page
     assert "The watch starts once" in page
 
-    response = client.post(
+    response = instructor_client.post(
         reverse("studio:lesson-new", args=[module.slug]), {"text": LESSON, "action": "publish"}
     )
     assert response.status_code == 302
     lesson = Lesson.objects.get(slug="timing-with-a-stopwatch")
     assert "analogy--stopwatch" in lesson.html
-    reader = client_for(make_user())
-    page = reader.get(lesson.get_absolute_url()).content.decode()
+    page = learner_client.get(lesson.get_absolute_url()).content.decode()
     assert "The stopwatch" in page
     assert "analogy__icon" in page
 
 
-def test_problems_in_a_drawing_are_shown_inline_with_their_file_and_line():
+def test_problems_in_a_drawing_are_shown_inline_with_their_file_and_line(instructor_client):
     module, _, _ = make_bank(questions=1)
-    client = client_for(make_instructor())
     data = FIELDS | {"scene_svg": BAD_SCENE, "colour": "tael", "name": ""}
-    response = client.post(reverse("studio:analogy-new", args=[module.slug]), data)
+    response = instructor_client.post(reverse("studio:analogy-new", args=[module.slug]), data)
     assert response.status_code == 400
     page = response.content.decode()
     assert "Scene" in page
@@ -107,44 +102,41 @@ def test_problems_in_a_drawing_are_shown_inline_with_their_file_and_line():
     assert problem.line == 3
 
 
-def test_the_live_preview_draws_the_analogy_in_a_sample_callout():
+def test_the_live_preview_draws_the_analogy_in_a_sample_callout(instructor_client):
     module, _, _ = make_bank(questions=1)
-    client = client_for(make_instructor())
-    response = client.post(reverse("studio:analogy-preview", args=[module.slug]), FIELDS)
+    response = instructor_client.post(reverse("studio:analogy-preview", args=[module.slug]), FIELDS)
     page = response.content.decode()
     assert response.status_code == 200
     assert 'class="analogy analogy--stopwatch analogy--tint-teal' in page
     assert "Where it breaks down" in page
     assert not StudioAnalogy.objects.exists()
-    response = client.post(
+    response = instructor_client.post(
         reverse("studio:analogy-preview", args=[module.slug]), FIELDS | {"icon_svg": ""}
     )
     assert "paste the icon" in response.content.decode()
 
 
-def test_an_id_the_module_declares_already_is_refused(course_content):
+def test_an_id_the_module_declares_already_is_refused(course_content, instructor_client):
     module = Module.objects.get()
-    client = client_for(make_instructor())
     data = FIELDS | {"key": "food-truck"}
-    response = client.post(reverse("studio:analogy-new", args=[module.slug]), data)
+    response = instructor_client.post(reverse("studio:analogy-new", args=[module.slug]), data)
     assert response.status_code == 400
     assert "already declares analogy `food-truck`" in response.content.decode()
-    client.post(reverse("studio:analogy-new", args=[module.slug]), FIELDS)
-    response = client.post(reverse("studio:analogy-new", args=[module.slug]), FIELDS)
+    instructor_client.post(reverse("studio:analogy-new", args=[module.slug]), FIELDS)
+    response = instructor_client.post(reverse("studio:analogy-new", args=[module.slug]), FIELDS)
     assert "already declares analogy `stopwatch`" in response.content.decode()
 
 
-def test_editing_keeps_the_id_and_changes_what_lessons_show():
+def test_editing_keeps_the_id_and_changes_what_lessons_show(instructor_client):
     module, _, _ = make_bank(questions=1)
-    client = client_for(make_instructor())
-    client.post(reverse("studio:analogy-new", args=[module.slug]), FIELDS)
+    instructor_client.post(reverse("studio:analogy-new", args=[module.slug]), FIELDS)
     url = reverse("studio:analogy-edit", args=[module.slug, "stopwatch"])
-    assert "The stopwatch" in client.get(url).content.decode()
-    response = client.post(url, FIELDS | {"name": "The lap timer"})
+    assert "The stopwatch" in instructor_client.get(url).content.decode()
+    response = instructor_client.post(url, FIELDS | {"name": "The lap timer"})
     assert response.status_code == 302
     (row,) = StudioAnalogy.objects.all()
     assert (row.key, row.name) == ("stopwatch", "The lap timer")
-    index = client.get(reverse("studio:index")).content.decode()
+    index = instructor_client.get(reverse("studio:index")).content.decode()
     assert url in index
     check = lessons.check_lesson(module, LESSON, lesson=None)
     assert check.ok
@@ -153,12 +145,11 @@ def test_editing_keeps_the_id_and_changes_what_lessons_show():
 
 
 def test_export_writes_the_analogy_and_the_round_trip_keeps_it(
-    course_content, tmp_path: Path, settings
+    course_content, tmp_path: Path, settings, instructor_client
 ):
     module = Module.objects.get()
-    client = client_for(make_instructor())
-    client.post(reverse("studio:analogy-new", args=[module.slug]), FIELDS)
-    client.post(
+    instructor_client.post(reverse("studio:analogy-new", args=[module.slug]), FIELDS)
+    instructor_client.post(
         reverse("studio:lesson-new", args=[module.slug]), {"text": LESSON, "action": "publish"}
     )
     html = Lesson.objects.get(slug="timing-with-a-stopwatch").html

@@ -9,17 +9,12 @@ from django.urls import reverse
 from course.models import Lesson, Module
 from course.studio.models import StudioAnalogy
 from tests.factories import make_instructor, make_user
+from tests.helpers.studio import client_for
 from tests.quizzes_factories import make_bank
 
 from .test_analogies import FIELDS, LESSON
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def edit_url(module: Module, key: str = "stopwatch") -> str:

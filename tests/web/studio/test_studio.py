@@ -7,15 +7,14 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from course.lab.models import ScenarioPreset
 from course.models import ContentState, Lesson
 from course.studio.middleware import PREVIEW_COOKIE
 from course.studio.services.tokens import preview_token
-from quizzes.models import Attempt, Question
-from quizzes.services import save_answers, start_attempt, submit_attempt
+from quizzes.models import Question
 from tests.factories import make_instructor, make_lesson, make_module, make_user
+from tests.helpers.studio import client_for, finished_attempt, main_of, question_text
 from tests.quizzes_factories import make_bank, make_exam
 
 pytestmark = pytest.mark.django_db
@@ -43,17 +42,6 @@ def handler(event, context):
 """
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def main_of(page: str) -> str:
-    """Return the page's <main> (the CSRF token in <body> changes on every response)."""
-    return page[page.index("<main") : page.index("</main>")]
-
-
 def previewing(user, url: str) -> Client:
     """A client of `user` that opened a preview link (so holds the preview cookie)."""
     client = client_for(user)
@@ -64,22 +52,22 @@ def previewing(user, url: str) -> Client:
 # --- Draft, preview, publish ---------------------------------------------------------------
 
 
-def test_a_draft_lesson_is_hidden_from_learners_everywhere():
+def test_a_draft_lesson_is_hidden_from_learners_everywhere(learner_client):
     module = make_module()
     published = make_lesson(module, title="Visible lesson")
     draft = make_lesson(module, title="Secret draft", plain_text="zebra", state=ContentState.DRAFT)
-    learner = client_for(make_user())
-    assert learner.get(draft.get_absolute_url()).status_code == 404
-    page = learner.get(module.get_absolute_url()).content.decode()
+    assert learner_client.get(draft.get_absolute_url()).status_code == 404
+    page = learner_client.get(module.get_absolute_url()).content.decode()
     assert "Visible lesson" in page
     assert "Secret draft" not in page
     assert (
-        "Secret draft" not in learner.get(reverse("course:search"), {"q": "zebra"}).content.decode()
+        "Secret draft"
+        not in learner_client.get(reverse("course:search"), {"q": "zebra"}).content.decode()
     )
     assert list(Lesson.objects.published()) == [published]
 
 
-def test_a_draft_module_hides_its_lessons_presets_and_quizzes():
+def test_a_draft_module_hides_its_lessons_presets_and_quizzes(learner_client):
     module, lessons, _ = make_bank(questions=3)
     module.state = ContentState.DRAFT
     module.save()
@@ -87,12 +75,11 @@ def test_a_draft_module_hides_its_lessons_presets_and_quizzes():
         module=module, lesson=lessons[0], slug="demo", title="Demo", goal="Look", scenario={}
     )
     exam = make_exam(module)
-    learner = client_for(make_user())
-    assert learner.get(module.get_absolute_url()).status_code == 404
-    assert learner.get(lessons[0].get_absolute_url()).status_code == 404
-    assert learner.get(preset.get_absolute_url()).status_code == 404
-    assert learner.get(exam.get_absolute_url()).status_code == 404
-    assert module.title not in learner.get(reverse("course:module-list")).content.decode()
+    assert learner_client.get(module.get_absolute_url()).status_code == 404
+    assert learner_client.get(lessons[0].get_absolute_url()).status_code == 404
+    assert learner_client.get(preset.get_absolute_url()).status_code == 404
+    assert learner_client.get(exam.get_absolute_url()).status_code == 404
+    assert module.title not in learner_client.get(reverse("course:module-list")).content.decode()
     assert not Question.objects.active().exists()
 
 
@@ -138,83 +125,85 @@ def test_a_preview_link_or_its_cookie_shows_learners_nothing():
 # --- Lessons in the studio -----------------------------------------------------------------
 
 
-def test_learners_get_403_from_the_studio():
+def test_learners_get_403_from_the_studio(learner_client):
     module = make_module()
     lesson = make_lesson(module)
-    learner = client_for(make_user())
-    assert learner.get(reverse("studio:index")).status_code == 403
+    assert learner_client.get(reverse("studio:index")).status_code == 403
     url = reverse("studio:lesson-preview", args=[module.slug])
-    assert learner.post(url, {"text": NEW_LESSON}).status_code == 403
+    assert learner_client.post(url, {"text": NEW_LESSON}).status_code == 403
     edit = reverse("studio:lesson-edit", args=[module.slug, lesson.slug])
-    assert learner.post(edit, {"text": NEW_LESSON}).status_code == 403
+    assert learner_client.post(edit, {"text": NEW_LESSON}).status_code == 403
     assert Lesson.objects.filter(slug="cold-starts-in-practice").count() == 0
 
 
-def test_the_live_preview_renders_with_the_pipeline_and_stores_nothing():
+def test_the_live_preview_renders_with_the_pipeline_and_stores_nothing(instructor_client):
     module = make_module()
-    client = client_for(make_instructor())
     url = reverse("studio:lesson-preview", args=[module.slug])
-    page = client.post(url, {"text": NEW_LESSON}, headers={"HX-Request": "true"}).content.decode()
+    page = instructor_client.post(
+        url, {"text": NEW_LESSON}, headers={"HX-Request": "true"}
+    ).content.decode()
     assert 'class="highlight"' in page  # pygments, as the loader renders code
     assert "Measuring" in page
     assert "problem" not in page
     assert not Lesson.objects.filter(module=module).exists()
 
 
-def test_the_preview_lists_the_loaders_problems_with_their_lines():
+def test_the_preview_lists_the_loaders_problems_with_their_lines(instructor_client):
     module = make_module()
-    client = client_for(make_instructor())
     url = reverse("studio:lesson-preview", args=[module.slug])
     broken = (
         NEW_LESSON.replace("minutes: 7\n", "") + "\n```sandbox\nscenario: no-such-preset\n```\n"
     )
-    page = client.post(url, {"text": broken}).content.decode()
+    page = instructor_client.post(url, {"text": broken}).content.decode()
     assert 'data-line="' in page
     assert "minutes" in page
     assert "no-such-preset" in page
 
 
-def test_creating_saving_and_publishing_a_lesson():
+def test_creating_saving_and_publishing_a_lesson(instructor_client, learner_client):
     module = make_module()
     make_lesson(module, order=1)
-    client = client_for(make_instructor())
-    response = client.post(reverse("studio:lesson-new", args=[module.slug]), {"text": NEW_LESSON})
+    response = instructor_client.post(
+        reverse("studio:lesson-new", args=[module.slug]), {"text": NEW_LESSON}
+    )
     assert response.status_code == 302
     lesson = Lesson.objects.get(module=module, slug="cold-starts-in-practice")
     assert lesson.state == ContentState.DRAFT
     assert "highlight" in lesson.html
     assert lesson.markdown.startswith("---\nslug: cold-starts-in-practice")
     assert lesson.edited_at is not None
-    learner = client_for(make_user())
-    assert learner.get(lesson.get_absolute_url()).status_code == 404
+    assert learner_client.get(lesson.get_absolute_url()).status_code == 404
     edit = reverse("studio:lesson-edit", args=[module.slug, lesson.slug])
-    assert client.post(edit, {"text": lesson.markdown, "action": "publish"}).status_code == 302
+    assert (
+        instructor_client.post(edit, {"text": lesson.markdown, "action": "publish"}).status_code
+        == 302
+    )
     lesson.refresh_from_db()
     assert lesson.state == ContentState.PUBLISHED
     assert "state: draft" not in lesson.markdown
-    page = learner.get(lesson.get_absolute_url())
+    page = learner_client.get(lesson.get_absolute_url())
     assert page.status_code == 200
     assert '<span class="nf">handler</span>' in page.content.decode()
 
 
-def test_a_lesson_with_problems_is_not_saved():
+def test_a_lesson_with_problems_is_not_saved(instructor_client):
     module = make_module()
     lesson = make_lesson(module, slug="one", title="One", order=1)
     make_lesson(module, slug="two", order=2)
-    client = client_for(make_instructor())
     edit = reverse("studio:lesson-edit", args=[module.slug, lesson.slug])
     clash = NEW_LESSON.replace("slug: cold-starts-in-practice", "slug: two")
-    response = client.post(edit, {"text": clash, "action": "save"})
+    response = instructor_client.post(edit, {"text": clash, "action": "save"})
     assert response.status_code == 400
     assert "another lesson of the module has slug" in response.content.decode()
     lesson.refresh_from_db()
     assert lesson.title == "One"
 
 
-def test_the_real_lesson_opens_in_the_editor_from_its_file(course_content):
+def test_the_real_lesson_opens_in_the_editor_from_its_file(course_content, instructor_client):
     lesson = Lesson.objects.select_related("module").earliest("order")
-    client = client_for(make_instructor())
-    page = client.get(reverse("studio:lesson-edit", args=[lesson.module.slug, lesson.slug]))
+    page = instructor_client.get(
+        reverse("studio:lesson-edit", args=[lesson.module.slug, lesson.slug])
+    )
     text = page.content.decode()
     assert page.status_code == 200
     assert f"slug: {lesson.slug}" in text
@@ -223,44 +212,25 @@ def test_the_real_lesson_opens_in_the_editor_from_its_file(course_content):
 
 # --- Questions -----------------------------------------------------------------------------
 
-QUESTION = """id: {key}
-kind: single
-lesson: {lesson}
-stem: How long may a function run at most?
-choices:
-  - text: 15 minutes
-    correct: true
-    explanation: The maximum timeout is 900 seconds.
-  - text: 5 minutes
-    explanation: That was the limit before 2018.
-  - text: 1 hour
-    explanation: Use Step Functions for that.
-"""
 
-
-def test_publishing_a_question_makes_a_version_and_old_reviews_do_not_change():
+def test_publishing_a_question_makes_a_version_and_old_reviews_do_not_change(instructor_client):
     module, lessons, questions = make_bank(questions=1)
     question = questions[0]
     learner = make_user()
     exam = make_exam(module, pass_mark=0)
-    now = timezone.now()
-    attempt = start_attempt(quiz=exam, user=learner, now=now)
-    save_answers(attempt_id=attempt.pk, answers={question.key: ["a"]}, versions={}, now=now)
-    submit_attempt(attempt_id=attempt.pk, now=now)
-    attempt = Attempt.objects.get(pk=attempt.pk)
+    attempt = finished_attempt(exam, learner)
     learner_client = client_for(learner)
     before = learner_client.get(attempt.result_url()).content.decode()
     assert "Stem of question" in before
 
-    client = client_for(make_instructor())
     url = reverse("studio:question-edit", args=[module.slug, question.key])
-    text = QUESTION.format(key=question.key, lesson=lessons[0].slug)
-    preview = client.post(
+    text = question_text(key=question.key, lesson=lessons[0].slug)
+    preview = instructor_client.post(
         reverse("studio:question-preview", args=[module.slug, question.key]), {"text": text}
     ).content.decode()
     assert "That was the limit before 2018." in preview  # every choice's explanation
     assert preview.count("studio-choice__why") == 3
-    assert client.post(url, {"text": text}).status_code == 302
+    assert instructor_client.post(url, {"text": text}).status_code == 302
     question.refresh_from_db()
     assert question.version == 2
     assert "How long may a function run" in question.stem_html
@@ -270,33 +240,33 @@ def test_publishing_a_question_makes_a_version_and_old_reviews_do_not_change():
     assert "How long may a function run" not in after
 
 
-def test_a_question_shows_item_writing_warnings_and_refuses_problems():
+def test_a_question_shows_item_writing_warnings_and_refuses_problems(instructor_client):
     module, lessons, questions = make_bank(questions=1)
     question = questions[0]
-    client = client_for(make_instructor())
-    cue = QUESTION.format(key=question.key, lesson=lessons[0].slug).replace(
+    cue = question_text(key=question.key, lesson=lessons[0].slug).replace(
         "text: 1 hour", "text: None of the above"
     )
-    preview = client.post(
+    preview = instructor_client.post(
         reverse("studio:question-preview", args=[module.slug, question.key]), {"text": cue}
     ).content.decode()
     assert "Item-writing warning" in preview
-    wrong_id = QUESTION.format(key="another-id", lesson=lessons[0].slug)
+    wrong_id = question_text(key="another-id", lesson=lessons[0].slug)
     url = reverse("studio:question-edit", args=[module.slug, question.key])
-    response = client.post(url, {"text": wrong_id})
+    response = instructor_client.post(url, {"text": wrong_id})
     assert response.status_code == 400
     assert "the id must stay" in response.content.decode()
-    broken = QUESTION.format(key=question.key, lesson="no-such-lesson")
-    response = client.post(url, {"text": broken})
+    broken = question_text(key=question.key, lesson="no-such-lesson")
+    response = instructor_client.post(url, {"text": broken})
     assert 'data-line="3"' in response.content.decode()
     question.refresh_from_db()
     assert question.version == 1
 
 
-def test_the_real_questions_open_in_the_editor_without_problems(course_content):
+def test_the_real_questions_open_in_the_editor_without_problems(course_content, instructor_client):
     question = Question.objects.select_related("module").earliest("pk")
-    client = client_for(make_instructor())
-    page = client.get(reverse("studio:question-edit", args=[question.module.slug, question.key]))
+    page = instructor_client.get(
+        reverse("studio:question-edit", args=[question.module.slug, question.key])
+    )
     text = page.content.decode()
     assert page.status_code == 200
     assert f"id: {question.key}" in text
@@ -306,22 +276,23 @@ def test_the_real_questions_open_in_the_editor_without_problems(course_content):
 # --- loadcourse and browser edits ----------------------------------------------------------
 
 
-def test_loadcourse_refuses_to_overwrite_browser_edits_unless_forced(course_content):
+def test_loadcourse_refuses_to_overwrite_browser_edits_unless_forced(
+    course_content, instructor_client
+):
     from django.core.management import CommandError, call_command
 
     from tests.helpers.course import CONTENT_DIR
 
     lesson = Lesson.objects.select_related("module").earliest("order")
     question = Question.objects.select_related("module", "lesson").earliest("pk")
-    client = client_for(make_instructor())
     edit = reverse("studio:lesson-edit", args=[lesson.module.slug, lesson.slug])
     from course.studio.services.lessons import lesson_markdown
     from course.studio.services.questions import question_yaml
 
     text = lesson_markdown(lesson).replace("\n## ", "\nEdited in the browser.\n\n## ", 1)
-    assert client.post(edit, {"text": text, "action": "save"}).status_code == 302
+    assert instructor_client.post(edit, {"text": text, "action": "save"}).status_code == 302
     url = reverse("studio:question-edit", args=[question.module.slug, question.key])
-    assert client.post(url, {"text": question_yaml(question)}).status_code == 302
+    assert instructor_client.post(url, {"text": question_yaml(question)}).status_code == 302
 
     with pytest.raises(CommandError) as refused:
         call_command("loadcourse", str(CONTENT_DIR))
