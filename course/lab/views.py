@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.db.models import Prefetch
@@ -18,7 +19,17 @@ from course.caching import anonymous_page_cache, fragment_context, shared
 from course.models import Lesson
 from course.types import HtmxHttpRequest
 
-from .core.runs import LabRun, parse_window, request_log, run_key, run_lab, run_result, zoom_lab
+from .core.event_log import LogLinks
+from .core.runs import (
+    RUN_MAX_TRACE_EVENTS,
+    LabRun,
+    parse_window,
+    request_log,
+    run_key,
+    run_lab,
+    run_result,
+    zoom_lab,
+)
 from .core.stepping import AtError, Moment, check_at, moment, parse_at
 from .forms import ScenarioForm
 from .models import ScenarioPreset
@@ -159,6 +170,14 @@ def _step_context(
     return context
 
 
+def _log_start(raw: str | None) -> int:
+    """Return the event `?log_from=N` starts the log at (0: the first, also for junk)."""
+    try:
+        return min(max(int((raw or "")[:15]), 0), RUN_MAX_TRACE_EVENTS)
+    except ValueError:
+        return 0
+
+
 def _run_context(
     request: HtmxHttpRequest, form: ScenarioForm, run: LabRun, canonical: str
 ) -> dict[str, Any]:
@@ -174,9 +193,14 @@ def _run_context(
     errors_only = query.get("log") == "errors"
     log = run.log_for(errors_only=errors_only)
     request_filter = query.get("log_request", "")[:100]
-    if request_filter and form.base is not None:
+    log_start = _log_start(query.get("log_from"))
+    if (request_filter or log_start) and form.base is not None:
         log = request_log(
-            form.base, steps=form.step_list, request=request_filter, errors_only=errors_only
+            form.base,
+            steps=form.step_list,
+            request=request_filter or None,
+            errors_only=errors_only,
+            start=log_start,
         )
     timeline = run.timeline
     window = parse_window(query.get("from"), query.get("to"))
@@ -193,9 +217,20 @@ def _run_context(
     previous = _previous_run(form, query.get("previous", ""))
     # The metrics and the timeline of the whole run are a function of the run's address alone
     # (and the content): drawn once, then kept as HTML; a zoom or comparison is drawn each time.
-    whole = window is None and not request_filter and previous is None
+    # Kept once per log filter: a bar links to its line in this page's log, else to the
+    # unfiltered page's (`LogLinks`), so "errors only" draws other links.
+    whole = window is None and not request_filter and not log_start and previous is None
+    log_query = f"{'&log=errors' if errors_only else ''}" + (
+        f"&log_request={quote(request_filter)}" if request_filter else ""
+    )
     return {
-        "run_fragment": canonical if whole else "",
+        "run_fragment": f"{canonical}{log_query}" if whole else "",
+        "log_links": LogLinks(log.listed, canonical) if log is not None else None,
+        "log_more_url": (
+            f"{canonical}{log_query}&log_from={log.lines[-1].index + 1}#event-log"
+            if log is not None and log.truncated and window is None
+            else ""
+        ),
         "previous_metrics": previous.metrics if previous is not None else None,
         "challenge_recorded": recorded,
         "timeline": timeline,

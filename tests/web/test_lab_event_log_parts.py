@@ -70,3 +70,45 @@ def test_the_biggest_run_stays_a_reasonable_page_with_every_listed_line_reachabl
         summary = re.search(r"<summary>(.*?)</summary>", part, flags=re.S)
         assert summary
         assert re.search(r"Events \d+–\d+", summary.group(1))
+
+
+def bar_links(html: str) -> list[str]:
+    return re.findall(r'<a href="([^"]*#log-ev-\d+)" id="tl-ev-\d+"', html)
+
+
+def test_with_errors_only_a_bar_whose_line_is_not_listed_links_to_the_unfiltered_page(client):
+    preset = make_shipped_preset("async-throttling")
+    response = client.get(lab_url(preset) + "?log=errors")
+    html = response.content.decode()
+    listed = set(re.findall(r'id="log-ev-(\d+)"', html))
+    canonical = response.context["timeline_url"]
+    here: list[str] = []
+    elsewhere: list[str] = []
+    for href in bar_links(html):
+        (here if href.startswith("#") else elsewhere).append(href)
+    assert here
+    assert elsewhere  # the bars of successful invocations
+    assert {href.removeprefix("#log-ev-") for href in here} <= listed
+    for href in elsewhere:
+        page, _, anchor = href.partition("#")
+        assert page.replace("&amp;", "&") == canonical  # the run's own knobs, no filter
+        assert anchor.removeprefix("log-ev-") not in listed
+    target = client.get(elsewhere[0].replace("&amp;", "&").partition("#")[0]).content.decode()
+    assert f'id="{elsewhere[0].partition("#")[2]}"' in target
+    unfiltered = client.get(lab_url(preset)).content.decode()
+    assert all(href.startswith("#") for href in bar_links(unfiltered))
+
+
+def test_the_next_page_of_a_capped_log_lists_the_events_after_the_cap(client):
+    preset = make_shipped_preset("scaling-rate")
+    html = client.get(lab_url(preset)).content.decode()
+    more = re.search(r'<a href="([^"]*log_from=(\d+)[^"]*)">List the next events</a>', html)
+    assert more
+    assert more.group(2) == "500"
+    page = client.get(more.group(1).replace("&amp;", "&").partition("#")[0])
+    second = page.content.decode()
+    lines = [int(n) for n in re.findall(r'id="log-ev-(\d+)"', second)]
+    assert lines[0] == 500
+    assert len(lines) == 500
+    assert "from event 501 on" in second
+    assert "first events" in second

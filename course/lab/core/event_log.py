@@ -10,6 +10,10 @@ caption asks the learner to find); the stretches between sit in `<details>` part
 page, so a timeline bar's `#log-ev-N` link still finds its line: browsers open a closed
 `<details>` around a fragment's target (the HTML "ancestor revealing algorithm"), and
 `static/js/lab.js` does the same where they do not.
+
+A bar whose line this page does not list (a filter left it out, or it lies past the cap of
+`LOG_LIMIT` lines) links to the run's unfiltered page instead, at the page of the log that
+lists it (`LogLinks`: `?log_from=N` starts the log at event N).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class LogLine:
         return self.anchor is not None
 
 
+LOG_LIMIT = 500  # lines one page lists, at most
 FIRST_LINES = 25  # lines listed before the folded parts (a dozen requests' story on a phone)
 PART_LINES = 50  # lines per folded part, at most
 FOLD_ABOVE = 40  # a log this long or shorter is listed whole
@@ -98,6 +103,12 @@ class EventLog:
     errors_only: bool
     request: str | None
     window: tuple[float, float] | None = None  # a zoomed timeline's time range, in ms
+    start: int = 0  # the events before this index are left out (`?log_from=N`)
+
+    @property
+    def listed(self) -> frozenset[int]:
+        """Return the indexes of the events this page lists."""
+        return frozenset(line.index for line in self.lines)
 
     @property
     def shown(self) -> int:
@@ -112,7 +123,12 @@ class EventLog:
     @property
     def filtered(self) -> bool:
         """Return whether any filter is on."""
-        return self.errors_only or self.request is not None or self.window is not None
+        return (
+            self.errors_only
+            or self.request is not None
+            or self.window is not None
+            or self.start > 0
+        )
 
     @property
     def window_label(self) -> str:
@@ -120,6 +136,22 @@ class EventLog:
         if self.window is None:
             return ""
         return f"from {format_time(int(self.window[0]))} to {format_time(int(self.window[1]))}"
+
+
+@dataclass(frozen=True, slots=True)
+class LogLinks:
+    """Where a timeline bar's "#log-ev-N" link finds its line, listed on this page or not."""
+
+    listed: frozenset[int]  # the events this page's log lists
+    page_url: str = ""  # the run's unfiltered page ("…?query"); "" when there is none
+    limit: int = LOG_LIMIT  # lines per page of the unfiltered log
+
+    def href(self, index: int) -> str:
+        """Return the link to event `index`'s line: in this page, else the unfiltered page's."""
+        if index in self.listed or not self.page_url:
+            return f"#log-ev-{index}"
+        start = index - index % self.limit
+        return f"{self.page_url}{f'&log_from={start}' if start else ''}#log-ev-{index}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,13 +315,15 @@ def build_log(
     *,
     errors_only: bool = False,
     request: str | None = None,
-    limit: int = 500,
+    limit: int = LOG_LIMIT,
     timeline: Timeline | None = None,
     window: tuple[float, float] | None = None,
+    start: int = 0,
 ) -> EventLog:
     """Return the log lines, filtered to errors and/or one request id, at most `limit` lines.
 
-    A `window` (start, end in ms: a zoomed timeline's range) keeps the events stamped inside it.
+    A `window` (start, end in ms: a zoomed timeline's range) keeps the events stamped inside it;
+    `start` leaves out the events before that index (the next page of a long log).
 
     Pass the page's `timeline` so "show in timeline" links match what was drawn; without it the
     default timeline is built again.
@@ -300,6 +334,8 @@ def build_log(
     lines: list[LogLine] = []
     matched = 0
     for index, event in enumerate(events):
+        if index < start:
+            continue
         if errors_only and not is_error(event):
             continue
         if request and not _matches_request(event, request, batches):
@@ -324,7 +360,19 @@ def build_log(
                 anchors.get(index),
             )
         )
-    return EventLog(tuple(lines), len(events), matched, errors_only, request or None, window)
+    return EventLog(
+        tuple(lines), len(events), matched, errors_only, request or None, window, max(start, 0)
+    )
 
 
-__all__ = ["EventLog", "FoldedLog", "LogLine", "LogPart", "build_log", "fold", "is_error"]
+__all__ = [
+    "LOG_LIMIT",
+    "EventLog",
+    "FoldedLog",
+    "LogLine",
+    "LogLinks",
+    "LogPart",
+    "build_log",
+    "fold",
+    "is_error",
+]

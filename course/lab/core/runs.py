@@ -147,15 +147,23 @@ def run_result(base: Mapping[str, Any], *, steps: Sequence[Step] = ()) -> Result
 
 
 def request_log(
-    base: Mapping[str, Any], *, steps: Sequence[Step] = (), request: str, errors_only: bool
+    base: Mapping[str, Any],
+    *,
+    steps: Sequence[Step] = (),
+    request: str | None,
+    errors_only: bool,
+    start: int = 0,
 ) -> EventLog | None:
-    """Return the log filtered to one request id (built on demand: such pages are not cached)."""
+    """Return the log filtered to one request id and/or from event `start` on.
+
+    Built on demand: such pages are not cached.
+    """
     try:
         scenario, _ = expand(base, steps)
     except (StepError, ScenarioError):
         return None
     result = _simulate(scenario)
-    return build_log(result, errors_only=errors_only, request=request)
+    return build_log(result, errors_only=errors_only, request=request, start=start)
 
 
 def parse_window(low: str | None, high: str | None) -> tuple[int, int] | None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from ..core.event_log import EventLog, FoldedLog, fold
+from ..core.event_log import EventLog, FoldedLog, LogLinks, fold
 
 register = template.Library()
 
@@ -24,3 +24,16 @@ def folded_log(context: template.Context, log: EventLog) -> FoldedLog:
         answers = preset.get("answers")
     texts = [str(text) for text in answers] if isinstance(answers, list | tuple) else []
     return fold(log, texts)
+
+
+@register.simple_tag(takes_context=True)
+def log_href(context: template.Context, index: int) -> str:
+    """Return where timeline bar `index` links: its log line here, or on the unfiltered page.
+
+    The page's `log_links` (a `LogLinks`) knows which lines it lists; without it (the studio's
+    preview lists the whole log) the link stays in the page.
+    """
+    links = context.get("log_links")
+    if isinstance(links, LogLinks):
+        return links.href(index)
+    return f"#log-ev-{index}"

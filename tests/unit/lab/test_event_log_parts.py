@@ -21,6 +21,7 @@ from course.lab.core.event_log import (
     MIN_FOLD,
     PART_LINES,
     EventLog,
+    LogLinks,
     build_log,
     fold,
     is_error,
@@ -127,3 +128,13 @@ def test_every_line_is_rendered_once_the_folded_ones_inside_a_closed_part() -> N
         assert (f"{part.errors} error" in body) == bool(part.errors)
     # Every bar of the timeline has its line in the page (the timeline links to #log-ev-N).
     assert {str(index) for index in timeline.anchors} <= set(ids)
+
+
+def test_a_bar_links_to_its_line_here_else_to_the_unfiltered_page_that_lists_it():
+    links = LogLinks(frozenset({3, 4}), "/lab/m/p/?a=1&run=1", limit=500)
+    assert links.href(3) == "#log-ev-3"
+    assert links.href(5) == "/lab/m/p/?a=1&run=1#log-ev-5"  # left out by a filter
+    assert links.href(499) == "/lab/m/p/?a=1&run=1#log-ev-499"
+    assert links.href(500) == "/lab/m/p/?a=1&run=1&log_from=500#log-ev-500"  # past the cap
+    assert links.href(1234) == "/lab/m/p/?a=1&run=1&log_from=1000#log-ev-1234"
+    assert LogLinks(frozenset()).href(7) == "#log-ev-7"  # no page to go to: stay here
