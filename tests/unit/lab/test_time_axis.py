@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from course.lab.core.event_log import build_log
 from course.lab.core.timeline import DETAILED, Timeline, build_timeline, clock
@@ -142,3 +145,33 @@ def test_zooming_in_on_a_crowded_run_brings_back_individual_bars() -> None:
     zoomed = build_timeline(result, window=(1000, 2000))
     assert zoomed.detailed
     assert zoomed.zoomed
+
+
+SHIPPED = Path(__file__).resolve().parents[3] / "content" / "lambda-best-practices" / "scenarios"
+WIDEST_CHAR = 7.2  # a 10px label's widest glyphs ("×", "m", digits), a fifth over the estimate
+
+
+def shipped_timeline(slug: str) -> Timeline:
+    data = yaml.safe_load((SHIPPED / f"{slug}.yaml").read_text(encoding="utf-8"))
+    return build_timeline(simulate(Scenario.from_dict(data["scenario"])))
+
+
+@pytest.mark.parametrize("slug", ["sqs-poller-backoff", "chain-fanout", "snapstart-restore"])
+def test_tick_labels_stay_inside_the_picture_and_marker_labels_clear_the_next_marker(slug):
+    timeline = shipped_timeline(slug)
+    for tick in timeline.ticks:
+        width = len(tick.label) * 5.6
+        right = tick.x if tick.anchor == "end" else tick.x + width / 2
+        assert right <= timeline.width, tick
+    for lane in timeline.lanes:
+        marks = sorted(lane.markers, key=lambda mark: mark.x)
+        for mark, following in itertools.pairwise(marks):
+            if mark.label:
+                assert mark.label_x + len(mark.label) * WIDEST_CHAR <= following.x, mark.label
+
+
+def test_the_sqs_back_off_runs_last_tick_ends_at_the_right_edge():
+    timeline = shipped_timeline("sqs-poller-backoff")
+    last = timeline.ticks[-1]
+    assert last.anchor == "end"
+    assert last.label.endswith(" s")

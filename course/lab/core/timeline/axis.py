@@ -244,13 +244,22 @@ def axis_ticks(axis: Axis) -> tuple[str, tuple[Tick, ...]]:
         for time, _ in raw:
             label = clock(time, step)
             x = axis.x(time)
-            if ticks:
-                previous = ticks[-1]
-                room = (_label_width(previous.label) + _label_width(label)) / 2 + 8
-                if x - previous.x < room:
-                    continue
-            ticks.append(Tick(coord(x), label, time))
+            # A label centred on a tick at the right edge would be cut off: it ends there.
+            anchor = "end" if x + _label_width(label) / 2 > axis.right + RIGHT_PAD else "middle"
+            if ticks and _label_span(x, label, anchor)[0] - _label_span(*_last(ticks))[1] < 8:
+                continue
+            ticks.append(Tick(coord(x), label, time, anchor))
     return unit, tuple(ticks)
+
+
+def _last(ticks: list[Tick]) -> tuple[float, str, str]:
+    return ticks[-1].x, ticks[-1].label, ticks[-1].anchor
+
+
+def _label_span(x: float, label: str, anchor: str) -> tuple[float, float]:
+    """Return the estimated left and right ends of a tick label."""
+    width = _label_width(label)
+    return (x - width, x) if anchor == "end" else (x - width / 2, x + width / 2)
 
 
 def axis_breaks(axis: Axis) -> tuple[Break, ...]:

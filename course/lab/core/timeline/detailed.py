@@ -367,7 +367,13 @@ def _marker_bars(marks: list[_Mark], axis: Axis, y: float) -> tuple[list[Bar], d
         lead, count = _lead(group), len(group)
         style = MARKER_STYLES[lead.style]
         x = xs[position]
-        room = (xs[position + 1] if position + 1 < len(xs) else axis.right + RIGHT_PAD) - x - 8
+        # The label starts right of this marker and must end clear of the next one's left
+        # half (the 10px font runs up to a fifth wider than CHAR_WIDTH on "×22").
+        room = (
+            (xs[position + 1] - MARKER_SIZE if position + 1 < len(xs) else axis.right + RIGHT_PAD)
+            - x
+            - 8
+        )
         text, more = _group_text(group, lead)
         members.update((mark.index, lead.index) for mark in group if mark is not lead)
         bars.append(

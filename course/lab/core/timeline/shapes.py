@@ -72,6 +72,7 @@ class Tick:
     x: float
     label: str
     time_ms: float
+    anchor: str = "middle"  # the label's text-anchor: "end" for one at the right edge
 
 
 @dataclass(frozen=True, slots=True)
