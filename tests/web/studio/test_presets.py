@@ -172,6 +172,8 @@ def test_the_preset_list_links_every_preset(
         page = instructor_client.get(reverse("studio:preset-list")).content.decode()
     for preset in ScenarioPreset.objects.filter(is_active=True).select_related("module"):
         assert edit_url(preset) in page
+    lessons = re.findall(r'<h3 class="studio-list__lesson">Lesson: ([^<]+)</h3>', page)
+    assert len(lessons) == len(set(lessons)) > 1  # one heading per lesson, its presets below
     assert (
         reverse("studio:preset-list")
         in instructor_client.get(reverse("studio:index")).content.decode()
