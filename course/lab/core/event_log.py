@@ -47,6 +47,12 @@ class LogLine:
         """Return whether the timeline shows this event."""
         return self.anchor is not None
 
+    @property
+    def filter_label(self) -> str:
+        """Return the filter link's id in words: a stream's bare number is a record."""
+        single = self.filter_request or ""
+        return f"record {single}" if single.isdigit() else single
+
 
 LOG_LIMIT = 500  # lines one page lists, at most
 FIRST_LINES = 25  # lines listed before the folded parts (a dozen requests' story on a phone)

@@ -138,3 +138,11 @@ def test_a_bar_links_to_its_line_here_else_to_the_unfiltered_page_that_lists_it(
     assert links.href(500) == "/lab/m/p/?a=1&run=1&log_from=500#log-ev-500"  # past the cap
     assert links.href(1234) == "/lab/m/p/?a=1&run=1&log_from=1000#log-ev-1234"
     assert LogLinks(frozenset()).href(7) == "#log-ev-7"  # no page to go to: stay here
+
+
+def test_a_log_lines_links_say_which_event_and_which_request_or_record_they_filter_to():
+    result, _ = shipped("kinesis-tumbling-window")
+    html = render(build_log(result, limit=30))
+    assert 'show in timeline<span class="tl-sr-only">: OFFER at 0 ms</span></a>' in html
+    assert ">only record 1</a>" in html
+    assert ">only 1</a>" not in html
