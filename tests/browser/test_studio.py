@@ -210,6 +210,8 @@ def test_an_instructor_edits_a_preset_and_the_lab_follows(
     expect(preview.locator("svg.tl-svg")).to_be_visible()
     before = card.inner_text()
     editor = page.get_by_label("Preset (YAML)")
+    # YAML's indentation is its structure: a long line scrolls, it does not wrap to the edge.
+    assert editor.evaluate("e => getComputedStyle(e).whiteSpace") == "pre"
     text = editor.input_value()
     editor.fill(text.replace("DurationMs: 100", "DurationMs: -1"))
     expect(preview.locator(".studio-problems")).to_contain_text("DurationMs")
