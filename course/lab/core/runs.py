@@ -53,7 +53,7 @@ def budget_problem(scenario: Mapping[str, Any]) -> str | None:
     return None
 
 
-CACHE_VERSION = 7  # bump when the engine or the page's shapes change
+CACHE_VERSION = 8  # bump when the engine or the page's shapes change
 
 # Work limits of one lab request (README "Security" states the worst case, bench/ measures it):
 # the run itself, and all the replays a traffic script needs to place its steps.

@@ -7,8 +7,11 @@ line as the start-up it is.
 
 from __future__ import annotations
 
+from django.template.loader import render_to_string
+
 from course.lab.core.event_log import build_log
 from course.lab.core.mechanisms.async_queue import build_async
+from course.lab.core.mechanisms.pool import build_pool
 from course.sandbox import Kind, Scenario, simulate
 
 SNAPSTART_ASYNC = {
@@ -43,3 +46,33 @@ def test_the_event_log_marks_a_restore_as_a_start_up():
     restore_lines = [line for line in log.lines if line.kind == "RESTORE"]
     assert restore_lines
     assert all(line.css == "log-init" for line in restore_lines)
+
+
+def test_the_parking_lot_paints_restore_on_a_truck_restoring_from_the_snapshot():
+    events = simulate(Scenario.from_dict(SNAPSTART_ASYNC)).events
+    restore = next(i for i, e in enumerate(events) if e.kind == Kind.RESTORE)
+    during = build_pool(events, restore)
+    assert during is not None
+    assert during.snapstart
+    (space,) = during.spaces
+    assert (space.state, space.sign) == ("initialising", "RESTORE")
+    assert "restoring from the SnapStart snapshot" in space.detail.text
+    html = render_to_string("lab/mechanisms/pool.html", {"view": during, "prefix": "t"})
+    assert ">RESTORE</text>" in html
+    assert ">RESTORE</span> restoring from the SnapStart snapshot" in html  # in the legend
+    after = build_pool(events, None)
+    assert after is not None
+    assert [space.sign for space in after.spaces] == ["FROZEN"]
+
+
+def test_a_run_without_snapstart_keeps_the_init_sign_and_legend():
+    plain = {**SNAPSTART_ASYNC, "Function": {"EventInvokeConfig": {"MaximumRetryAttempts": 2}}}
+    plain["Source"] = {"Type": "async"}
+    events = simulate(Scenario.from_dict(plain)).events
+    init = next(i for i, e in enumerate(events) if e.kind == Kind.INIT)
+    view = build_pool(events, init)
+    assert view is not None
+    assert not view.snapstart
+    assert [space.sign for space in view.spaces] == ["INIT"]
+    html = render_to_string("lab/mechanisms/pool.html", {"view": view, "prefix": "t"})
+    assert "RESTORE" not in html

@@ -45,6 +45,9 @@ STATE_SIGNS = {
     SHUTTING_DOWN: "LEAVING",
     GONE: "gone",
 }
+# A SnapStart cold start: the truck is rebuilt from the version's photograph, no INIT.
+RESTORE_SIGN = "RESTORE"
+RESTORE_LABEL = "restoring from the SnapStart snapshot"
 
 MAX_DRAWN = 16  # parking spaces drawn one by one; a bigger lot is drawn by group
 COLUMNS = 4
@@ -74,16 +77,17 @@ class Space:
     y: int
     detail: Detail
     function: str | None = None  # named when the run has several functions
+    restoring: bool = False  # its cold start is a SnapStart RESTORE, not an INIT
 
     @property
     def sign(self) -> str:
-        """Return the word painted on the truck."""
-        return STATE_SIGNS[self.state]
+        """Return the word painted on the truck: RESTORE for a SnapStart cold start."""
+        return RESTORE_SIGN if self.restoring else STATE_SIGNS[self.state]
 
     @property
     def state_label(self) -> str:
         """Return the state in words."""
-        return STATE_LABELS[self.state]
+        return RESTORE_LABEL if self.restoring else STATE_LABELS[self.state]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,7 @@ class PoolView(View):
     width: int
     height: int
     groups: tuple[Group, ...] = ()  # a big lot: drawn by group, `spaces` empty
+    snapstart: bool = False  # the run's cold starts include SnapStart restores
 
     @property
     def details(self) -> tuple[Detail, ...]:
@@ -168,6 +173,7 @@ class _Env:
         "invocations",
         "provisioned",
         "request",
+        "restoring",
         "shutdown_index",
         "since_ms",
         "state",
@@ -185,6 +191,7 @@ class _Env:
         self.cold_starts = 0
         self.shutdown_index = -1
         self.function: str | None = None
+        self.restoring = False
 
 
 def _shown_until(events: Sequence[TraceEvent], until: int | None) -> int:
@@ -222,6 +229,7 @@ def build_pool(events: Sequence[TraceEvent], until: int | None) -> PoolView | No
             cold += 1
             env.cold_starts += 1
             env.state, env.since_ms, env.request = INITIALISING, event.time_ms, event.request
+            env.restoring = kind == Kind.RESTORE
         elif kind == Kind.THAW:
             reused += 1
             env.state, env.since_ms, env.request = BUSY, event.time_ms, event.request
@@ -263,6 +271,7 @@ def build_pool(events: Sequence[TraceEvent], until: int | None) -> PoolView | No
         width=GROUP_W if groups else COLUMNS * SPACE_W,
         height=len(groups) * GROUP_H if groups else rows * SPACE_H,
         groups=groups,
+        snapstart=any(event.kind == Kind.RESTORE for event in events),
     )
     return _with_summary(view)
 
@@ -332,7 +341,8 @@ def _space(env: _Env, position: int) -> Space:
     kind = "provisioned" if env.provisioned else "on-demand"
     version = f"version {env.version}, " if env.version else ""
     version = f"{env.function}, {version}" if env.function else version
-    state = STATE_LABELS[env.state]
+    restoring = env.restoring and env.state == INITIALISING
+    state = RESTORE_LABEL if restoring else STATE_LABELS[env.state]
     what = f" for {env.request}" if env.request and env.state in (INITIALISING, BUSY) else ""
     text = (
         f"Environment {env.id} ({version}{kind}): {state}{what} since "
@@ -355,6 +365,7 @@ def _space(env: _Env, position: int) -> Space:
         row * SPACE_H,
         detail,
         env.function,
+        restoring,
     )
 
 
