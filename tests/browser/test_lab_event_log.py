@@ -74,3 +74,18 @@ def test_without_javascript_the_bar_still_reaches_its_folded_line(browser: Brows
     page.keyboard.press("Enter")
     expect(page.locator(f"#{line_id}")).to_be_in_viewport()
     context.close()
+
+
+def test_with_errors_only_a_bar_of_a_success_opens_its_line_in_the_whole_log(
+    page: Page, live_server
+):
+    open_lab(page, live_server)
+    page.get_by_role("link", name="Errors only").click()
+    expect(page.get_by_role("link", name="Errors only")).to_have_attribute("aria-current", "true")
+    bar = page.locator('svg.tl-svg a[href*="?"][href*="#log-ev-"]').first
+    line_id = bar.get_attribute("href").split("#")[1]
+    expect(page.locator(f"#{line_id}")).to_have_count(0)  # this page does not list it
+    bar.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="All events")).to_have_attribute("aria-current", "true")
+    expect(page.locator(f"#{line_id}")).to_be_in_viewport()
