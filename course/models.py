@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from .preview import drafts_visible
 
@@ -14,10 +15,19 @@ class User(AbstractUser):
 
     INSTRUCTORS_GROUP = "Instructors"
 
-    @property
+    @cached_property
     def is_instructor(self) -> bool:
-        """Return whether the user may author content and read reports."""
+        """Return whether the user may author content and read reports.
+
+        Looked up once per object: a request loads its user afresh, so a view's check and the
+        page header's (`course.roles.shows_instructor_links`) share one query.
+        """
         return self.is_superuser or self.groups.filter(name=self.INSTRUCTORS_GROUP).exists()
+
+    def known_instructor(self) -> bool | None:
+        """Return `is_instructor` if this object has looked it up already, else None (no query)."""
+        known = self.__dict__.get("is_instructor")
+        return None if known is None else bool(known)
 
 
 class ContentState(models.TextChoices):

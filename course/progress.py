@@ -19,6 +19,10 @@ from django.db import transaction
 from .models import Lesson, LessonProgress, User
 
 SESSION_KEY = "lesson_progress"
+# A signed-in learner re-reading the lesson they last opened updates its `last_seen_at` at most
+# this often: "continue where you left off" already points at it, so each reload would write
+# a row (on SQLite, the database's one write lock) only to move a time nobody reads closely.
+VISIT_REFRESH = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class ProgressView:
     completed: frozenset[int]
     seen: frozenset[int]
     last_lesson_id: int | None
+    last_seen_at: datetime | None = None  # when the last lesson was opened (learners only)
 
     def completed_of(self, lesson_ids: Iterable[int]) -> int:
         """Return how many of the given lessons are complete."""
@@ -118,11 +123,12 @@ def account_progress(user: User) -> ProgressView:
             "lesson_id", "completed_at", "last_seen_at"
         )
     )
-    last = max(rows, key=lambda row: row[2])[0] if rows else None
+    last = max(rows, key=lambda row: row[2]) if rows else None
     return ProgressView(
         completed=frozenset(row[0] for row in rows if row[1] is not None),
         seen=frozenset(row[0] for row in rows),
-        last_lesson_id=last,
+        last_lesson_id=last[0] if last else None,
+        last_seen_at=last[2] if last else None,
     )
 
 
@@ -138,9 +144,27 @@ def progress_for(user: User | Any, session: SessionBase) -> ProgressView:
     )
 
 
-def record_visit(*, user: User | Any, session: SessionBase, lesson: Lesson, now: datetime) -> None:
-    """Remember that the visitor opened a lesson (for "continue where you left off")."""
+def record_visit(
+    *,
+    user: User | Any,
+    session: SessionBase,
+    lesson: Lesson,
+    now: datetime,
+    seen: ProgressView | None = None,
+) -> None:
+    """Remember that the visitor opened a lesson (for "continue where you left off").
+
+    `seen` is the visitor's progress as the page read it: a learner re-opening the lesson they
+    opened last, less than `VISIT_REFRESH` ago, changes nothing that shows, so nothing is written.
+    """
     if user.is_authenticated:
+        if (
+            seen is not None
+            and seen.last_lesson_id == lesson.pk
+            and seen.last_seen_at is not None
+            and timedelta(0) <= now - seen.last_seen_at < VISIT_REFRESH
+        ):
+            return
         updated = LessonProgress.objects.filter(user=user, lesson=lesson).update(last_seen_at=now)
         if not updated:
             LessonProgress.objects.get_or_create(

@@ -136,8 +136,10 @@ def lesson_detail(request: HtmxHttpRequest, module_slug: str, lesson_slug: str) 
     context = _lesson_context(request, module_slug, lesson_slug)
     lesson = context["lesson"]
     assert isinstance(lesson, Lesson)
+    seen = context["progress"]
+    assert isinstance(seen, progress.ProgressView)
     progress.record_visit(
-        user=request.user, session=request.session, lesson=lesson, now=timezone.now()
+        user=request.user, session=request.session, lesson=lesson, now=timezone.now(), seen=seen
     )
     return render(request, "course/lesson_detail.html", context)
 

@@ -32,7 +32,7 @@ def edit_url(preset: ScenarioPreset) -> str:
 def test_the_real_preset_opens_from_its_file_with_its_preview(
     preset, django_assert_num_queries, instructor_client
 ):
-    with django_assert_num_queries(7):  # session, user, instructor (twice), module, preset, lessons
+    with django_assert_num_queries(6):  # session, user, instructor (once), module, preset, lessons
         response = instructor_client.get(edit_url(preset))
     page = response.content.decode()
     assert response.status_code == 200
@@ -147,7 +147,7 @@ def test_a_new_preset_is_created_and_opens_in_the_lab(
 ):
     module = ScenarioPreset.objects.select_related("module").earliest("pk").module
     new = reverse("studio:preset-new", args=[module.slug])
-    with django_assert_num_queries(8):  # + instructor (twice), first lesson, slug taken, lessons
+    with django_assert_num_queries(7):  # + instructor (once), first lesson, slug taken, lessons
         page = instructor_client.get(new).content.decode()
     assert "studio-problems" not in page
     text = page.split('class="studio-editor"')[1].split(">", 1)[1].split("</textarea>")[0]
@@ -168,7 +168,7 @@ def test_a_new_preset_is_created_and_opens_in_the_lab(
 def test_the_preset_list_links_every_preset(
     course_content, django_assert_num_queries, instructor_client
 ):
-    with django_assert_num_queries(6):  # session, user, instructor (twice), modules, presets
+    with django_assert_num_queries(5):  # session, user, instructor (once), modules, presets
         page = instructor_client.get(reverse("studio:preset-list")).content.decode()
     for preset in ScenarioPreset.objects.filter(is_active=True).select_related("module"):
         assert edit_url(preset) in page
