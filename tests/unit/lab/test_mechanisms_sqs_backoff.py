@@ -163,3 +163,26 @@ def test_a_batch_on_a_snapstart_restored_environment_gets_its_result():
     view = build_sqs(events, None)
     assert view is not None
     assert [batch.outcome for batch in view.batches] == ["ok", "ok"]
+
+
+def test_a_throttle_back_off_is_a_square_and_an_error_a_circle_not_colour_alone():
+    throttled = {
+        **FAILING,
+        "Faults": [],
+        "Function": {"ReservedConcurrentExecutions": 1},
+        "Source": {"Type": "sqs", "EventSourceMapping": {"BatchSize": 1}},
+        "Traffic": {"Events": [{"AtMs": 0}] * 4},
+    }
+    view = build_sqs(events_of(throttled), None)
+    assert view is not None
+    assert view.allowance is not None
+    assert {b.cause for b in view.allowance.backoffs} == {"throttle"}
+    html = render_to_string(view.template, {"view": view, "prefix": "p"})
+    squares = re.findall(r'<rect class="mv-allow__drop mv-allow__drop--throttle"[^>]*>', html)
+    assert len(squares) == len(view.allowance.backoffs)
+    assert '<circle class="mv-allow__drop' not in html
+    assert "a circle: a failed invocation, a square: a throttle" in html
+    errors = render_to_string(
+        view.template, {"view": build_sqs(events_of(FAILING), None), "prefix": "p"}
+    )
+    assert errors.count('<circle class="mv-allow__drop mv-allow__drop--error"') == 2

@@ -144,6 +144,11 @@ class Backoff:
     x: float
     y: float
 
+    @property
+    def corner(self) -> tuple[float, float]:
+        """Return the top-left corner of a throttle's square mark (6 units, centred on x, y)."""
+        return round(self.x - 3, 1), round(self.y - 3, 1)
+
 
 @dataclass(frozen=True, slots=True)
 class Tick:
