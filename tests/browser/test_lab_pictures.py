@@ -104,3 +104,18 @@ def test_the_alias_picture_shows_how_many_requests_each_version_served(page: Pag
     text = alias.inner_text()
     for version, count in served.items():
         assert re.search(rf"Version {version}\b[^\n]*\n?[^\n]*{count:,}", text), (version, count)
+
+
+def test_the_fan_outs_filter_policies_read_as_small_as_its_legend_on_a_phone(
+    page: Page, live_server
+):
+    preset = make_shipped_preset("chain-fanout")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + reverse("lab:sandbox", args=[preset.module.slug, preset.slug]))
+    policy = page.locator(".mv-fan-filters li").first
+    expect(policy).to_contain_text("filter policy")
+    size = policy.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    figure = page.locator("figure.mv--fanout").first
+    body = figure.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size < body  # a note under the picture, not body text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
