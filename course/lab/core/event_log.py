@@ -4,8 +4,10 @@ Pure Python (no Django): the template `lab/_event_log.html` renders what `build_
 Filters: errors only (`is_error`), and one request id, found directly or inside a batch.
 
 A long log is folded so the page stays short (`fold`): the first `FIRST_LINES` lines are listed,
-and so is every line holding a text to keep open (a preset's `answers`: what its lesson's
-caption asks the learner to find); the stretches between sit in `<details>` parts of at most
+and so are the first `KEEP_PER_TEXT` lines holding each text to keep open (a preset's
+`answers`: what its lesson's caption asks the learner to find; a text on every other line, such
+as async-throttling's "The kitchen is full", would otherwise keep the whole log open); the
+stretches between sit in `<details>` parts of at most
 `PART_LINES` lines, each summarised (events, time span, kinds, errors). Every line stays in the
 page, so a timeline bar's `#log-ev-N` link still finds its line: browsers open a closed
 `<details>` around a fragment's target (the HTML "ancestor revealing algorithm"), and
@@ -60,6 +62,7 @@ PART_LINES = 50  # lines per folded part, at most
 FOLD_ABOVE = 40  # a log this long or shorter is listed whole
 MIN_FOLD = 4  # a shorter stretch between two open lines stays open too
 PART_KINDS = 3  # kinds of event a folded part's summary counts
+KEEP_PER_TEXT = 2  # lines listed open per text to keep, counting those in the head
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,17 +196,21 @@ def _split(start: int, end: int) -> list[tuple[int, int]]:
 def fold(log: EventLog, keep: Sequence[str] = ()) -> FoldedLog:
     """Return the log's lines as listed: a long log folded, except its head and kept lines.
 
-    `keep`: texts whose lines stay open (a preset's `answers`), so what a lesson asks the
-    learner to find is on the page without opening anything.
+    `keep`: texts whose first lines stay open (a preset's `answers`), so what a lesson asks
+    the learner to find is on the page without opening anything.
     """
     lines = log.lines
     if len(lines) <= FOLD_ABOVE:
         return FoldedLog((LogPart(1, lines, folded=False),) if lines else ())
     texts = [text for text in keep if text]
-    open_at = [
-        index < FIRST_LINES or any(text in line.narration for text in texts)
-        for index, line in enumerate(lines)
-    ]
+    seen = dict.fromkeys(texts, 0)  # lines holding each text so far
+    open_at = []
+    for index, line in enumerate(lines):
+        held = [text for text in texts if text in line.narration]
+        for text in held:
+            seen[text] += 1
+        wanted = any(seen[text] <= KEEP_PER_TEXT for text in held)
+        open_at.append(index < FIRST_LINES or wanted)
     spans: list[tuple[int, int, bool]] = []  # [start, end) and whether folded
     start = 0
     while start < len(lines):

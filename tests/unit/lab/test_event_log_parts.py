@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from course.lab.core.event_log import (
     FIRST_LINES,
     FOLD_ABOVE,
+    KEEP_PER_TEXT,
     MIN_FOLD,
     PART_LINES,
     EventLog,
@@ -85,29 +86,55 @@ def test_a_long_log_lists_its_head_and_folds_the_rest_in_order() -> None:
         assert f"{kinds.most_common(1)[0][1]} {kinds.most_common(1)[0][0]}" in part.kinds_label
 
 
+def first_holding(log: EventLog, answers: list[str]) -> list[int]:
+    """Return the positions of the first KEEP_PER_TEXT lines holding each answer."""
+    seen: Counter[str] = Counter()
+    wanted = []
+    for position, line in enumerate(log.lines):
+        held = [answer for answer in answers if answer in line.narration]
+        seen.update(held)
+        if any(seen[answer] <= KEEP_PER_TEXT for answer in held):
+            wanted.append(position)
+    return wanted
+
+
 def test_lines_that_answer_the_lessons_question_stay_open() -> None:
     result, data = shipped("kinesis-retry-limit")
     log = build_log(result)
     answers = data["answers"]
     listing = fold(log, answers)
-    holding = [line for line in log.lines if any(a in line.narration for a in answers)]
-    assert holding
-    assert all(line.index >= log.lines[FIRST_LINES].index for line in holding)  # past the head
+    wanted = first_holding(log, answers)
+    assert wanted
+    assert all(position >= FIRST_LINES for position in wanted)  # past the head
     open_lines = {
         line.index for block in listing.blocks if not block.folded for line in block.lines
     }
-    assert {line.index for line in holding} <= open_lines
-    assert listing.kept == len(holding)
+    assert {log.lines[position].index for position in wanted} <= open_lines
+    assert listing.kept == len(wanted)
     assert listing.parts  # the rest is still folded
     # A stretch too short to fold between two open lines stays open; the others fold.
     for block in listing.blocks:
         assert not block.folded or len(block.lines) >= MIN_FOLD
     html = render(log, answers)
     assert "the lines the lesson asks about stay open" in html
+    open_html = re.sub(r"<details.*?</details>", "", html, flags=re.S)
     for answer in answers:
-        folded_html = "".join(re.findall(r"<details.*?</details>", html, flags=re.S))
-        assert answer in html
-        assert answer not in folded_html
+        assert answer in open_html
+
+
+def test_a_text_on_many_lines_keeps_only_its_first_lines_open() -> None:
+    result, data = shipped("async-throttling")
+    log = build_log(result)
+    answers = data["answers"]
+    holding = [line for line in log.lines if any(a in line.narration for a in answers)]
+    assert len(holding) > log.shown // 2  # "The kitchen is full" is on every other line
+    listing = fold(log, answers)
+    open_count = log.shown - listing.folded_count
+    assert open_count <= FIRST_LINES + MIN_FOLD + len(answers) * KEEP_PER_TEXT
+    open_html = re.sub(r"<details.*?</details>", "", render(log, answers), flags=re.S)
+    for answer in answers:
+        if any(answer in line.narration for line in log.lines):
+            assert answer in open_html
 
 
 def test_every_line_is_rendered_once_the_folded_ones_inside_a_closed_part() -> None:
