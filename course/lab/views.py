@@ -100,14 +100,22 @@ def _previous_run(form: ScenarioForm, previous: str) -> LabRun | None:
     return run if isinstance(run, LabRun) and run.metrics is not None else None
 
 
+def _preset(module_slug: str, preset_slug: str) -> ScenarioPreset:
+    """Return a published preset with its module and lesson (the lab page's shared part)."""
+    return get_object_or_404(
+        ScenarioPreset.objects.published().select_related("module", "lesson__module"),
+        module__slug=module_slug,
+        slug=preset_slug,
+    )
+
+
 @require_safe
 @vary_on_headers("HX-Request")
 @anonymous_page_cache
 def sandbox(request: HtmxHttpRequest, module_slug: str, preset_slug: str) -> HttpResponse:
-    preset = get_object_or_404(
-        ScenarioPreset.objects.published().select_related("module", "lesson__module"),
-        module__slug=module_slug,
-        slug=preset_slug,
+    # The same for everyone: a preset's, lesson's or module's save bumps the content version.
+    preset = shared(
+        f"preset:{module_slug}:{preset_slug}", lambda: _preset(module_slug, preset_slug)
     )
     query, stepped = _apply_action(request.GET)
     embed = bool(request.htmx) and query.get("embed") == "1"

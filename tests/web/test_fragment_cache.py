@@ -190,8 +190,8 @@ def test_signed_in_pages_use_fewer_queries_once_the_shared_parts_are_cached(
         (reverse("course:lesson-print", args=["many", lessons[1].slug]), 3, 3),
         # gallery: lessons, their presets | challenges met
         (reverse("lab:sandbox-gallery"), 5, 3),
-        # lab: the preset (the run comes from the cache)
-        (lab, 3, 3),
+        # lab: the preset | nothing (the run, the form, the log come from the cache)
+        (lab, 3, 2),
     ]
     for url, cold, warm in pages:
         with django_assert_num_queries(cold):
@@ -346,3 +346,52 @@ def test_marking_complete_shows_at_once_on_a_reload_without_a_visit_write(lesson
     complete(alice, lessons[0])
     assert "You completed this lesson" in alice.get(url).content.decode()
     assert "You completed this lesson" not in bob.get(url).content.decode()
+
+
+def _drawn(response) -> set[str]:
+    return {template.name for template in response.templates}
+
+
+def test_the_labs_form_and_run_parts_are_drawn_once_and_stay_each_visitors_own(lessons, preset):
+    """The knob form and a whole run's "How it works" and log are kept as HTML; the rest is not."""
+    alice = Client(enforce_csrf_checks=True)
+    alice.force_login(make_user(username="alice"))
+    bob = Client(enforce_csrf_checks=True)
+    bob.force_login(make_user(username="bob"))
+    base = reverse("lab:sandbox", args=["lambda", "burst"])
+    met = base + "?run=1&reserved=10"
+    first = alice.get(met)
+    assert {"lab/_event_log.html", "lab/_stepper.html"} <= _drawn(first)
+    again = bob.get(met)
+    assert not {"lab/_event_log.html", "lab/_stepper.html"} & _drawn(again)  # from the cache
+    pages = {"alice": first.content.decode(), "bob": again.content.decode()}
+    for name, html in pages.items():
+        assert f"<summary>{name}</summary>" in html
+        assert "Saved to your progress." in html  # each one's own first success
+        for part in ('value="10"', 'id="event-log"', 'class="lab-how"', "Link to this run"):
+            assert part in html
+    tokens = [html.split('"X-CSRFToken": "')[1].split('"')[0] for html in pages.values()]
+    assert all(tokens)
+    assert tokens[0] != tokens[1]
+    assert "Saved to your progress." not in alice.get(met).content.decode()  # saved already
+    # Other settings, a broken value, a filter, a step, an embed: each drawn for what it is.
+    assert 'value="3"' in bob.get(base + "?run=1&reserved=3").content.decode()
+    assert 'value="10"' not in bob.get(base + "?run=1&reserved=3").content.decode()
+    broken = bob.get(base + "?run=1&reserved=-5").content.decode()
+    assert "knob--error" in broken
+    assert "Not run: fix the settings" in broken
+    errors = bob.get(met + "&log=errors").content.decode()
+    assert "“errors only”" in errors
+    assert "“errors only”" not in bob.get(met).content.decode()
+    stepped = bob.get(met + "&at=2")
+    assert "lab/_stepper.html" in _drawn(stepped)
+    assert "How it works: event 3 of" in stepped.content.decode()
+    embedded = bob.get(met + "&embed=1", HTTP_HX_REQUEST="true").content.decode()
+    assert "Open this run in the full lab" in embedded
+    assert "Link to this run" not in embedded
+    assert "Link to this run" in bob.get(met).content.decode()
+    # A saved preset (the admin, the studio) retires the kept parts at once.
+    ScenarioPreset.objects.filter(pk=preset.pk).update(title="Renamed")
+    ScenarioPreset.objects.get(pk=preset.pk).save()
+    assert "lab/_event_log.html" in _drawn(alice.get(met))
+    assert "Renamed" in alice.get(met).content.decode()
