@@ -111,4 +111,6 @@ def test_the_next_page_of_a_capped_log_lists_the_events_after_the_cap(client):
     assert lines[0] == 500
     assert len(lines) == 500
     assert "from event 501 on" in second
+    assert '<ol class="event-log__lines" start="501">' in second  # numbered as in the trace
+    assert re.search(r"Events 5\d\d–5\d\d", second)
     assert "first events" in second

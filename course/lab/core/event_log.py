@@ -200,8 +200,10 @@ def fold(log: EventLog, keep: Sequence[str] = ()) -> FoldedLog:
     the learner to find is on the page without opening anything.
     """
     lines = log.lines
+    # The whole log from event N on (`?log_from=N`) numbers its lines from N + 1, as the trace.
+    first = 1 + (log.start if not (log.errors_only or log.request or log.window) else 0)
     if len(lines) <= FOLD_ABOVE:
-        return FoldedLog((LogPart(1, lines, folded=False),) if lines else ())
+        return FoldedLog((LogPart(first, lines, folded=False),) if lines else ())
     texts = [text for text in keep if text]
     seen = dict.fromkeys(texts, 0)  # lines holding each text so far
     open_at = []
@@ -228,7 +230,7 @@ def fold(log: EventLog, keep: Sequence[str] = ()) -> FoldedLog:
             merged[-1] = (merged[-1][0], span[1], False)
         else:
             merged.append(span)
-    blocks = tuple(LogPart(a + 1, lines[a:b], folded) for a, b, folded in merged)
+    blocks = tuple(LogPart(a + first, lines[a:b], folded) for a, b, folded in merged)
     return FoldedLog(blocks, sum(open_at[FIRST_LINES:]))
 
 
