@@ -95,8 +95,10 @@ def test_with_errors_only_a_bar_whose_line_is_not_listed_links_to_the_unfiltered
         assert anchor.removeprefix("log-ev-") not in listed
     target = client.get(elsewhere[0].replace("&amp;", "&").partition("#")[0]).content.decode()
     assert f'id="{elsewhere[0].partition("#")[2]}"' in target
+    assert "(a line this log leaves out opens in the whole run's log)" in html
     unfiltered = client.get(lab_url(preset)).content.decode()
     assert all(href.startswith("#") for href in bar_links(unfiltered))
+    assert "leaves out" not in unfiltered
 
 
 def test_the_next_page_of_a_capped_log_lists_the_events_after_the_cap(client):
