@@ -395,3 +395,20 @@ def test_the_labs_form_and_run_parts_are_drawn_once_and_stay_each_visitors_own(l
     ScenarioPreset.objects.get(pk=preset.pk).save()
     assert "lab/_event_log.html" in _drawn(alice.get(met))
     assert "Renamed" in alice.get(met).content.decode()
+
+
+def test_with_cached_sessions_a_signed_in_page_reads_its_session_from_the_cache(
+    settings, lessons, preset, django_assert_num_queries
+):
+    """Production with REDIS_URL: cached_db sessions, so a page reads no session row."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    reader = signed_in("reader")
+    complete(reader, lessons[0])
+    pages = [lessons[0].get_absolute_url(), reverse("lab:sandbox", args=["lambda", "burst"])]
+    for url in pages:
+        reader.get(url)  # the shared parts, the instructor check
+        with CaptureQueriesContext(connection) as queries:
+            assert reader.get(url).status_code == 200
+        assert [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]] == []
+    with django_assert_num_queries(2):  # the user, the progress
+        reader.get(pages[0])
