@@ -72,6 +72,25 @@ def test_step_mode_wait_past_the_idle_lifetime_gives_a_second_cold_start(
     expect(status(page)).to_contain_text("Ran 2 requests")
 
 
+def test_a_step_clicked_while_the_last_one_is_on_its_way_waits_for_it(
+    page: Page, live_server, course_content
+):
+    """A queued second click would resend the old steps and lose the first: buttons wait."""
+    page.goto(f"{live_server.url}/sandbox/{MODULE}/cold-then-warm/")
+    held: list = []
+    page.route(re.compile(r"action=wait"), lambda route: held.append(route), times=1)
+    page.get_by_role("button", name="Invoke once").click()
+    expect(status(page)).to_contain_text("Ran 1 request: 1 cold start")
+    page.get_by_role("button", name="Wait 10 min").click()
+    invoke = page.get_by_role("button", name="Invoke once")
+    expect(invoke).to_be_disabled()  # while the wait is on its way
+    expect(page.get_by_role("button", name="Run")).to_be_disabled()
+    assert len(held) == 1
+    held[0].continue_()
+    invoke.click()  # waits until the new form is there
+    expect(status(page)).to_contain_text("Ran 2 requests: 2 cold starts")
+
+
 def test_the_lab_works_with_the_keyboard_alone(page: Page, live_server, course_content):
     page.goto(f"{live_server.url}/sandbox/{MODULE}/cold-then-warm/")
     field = page.get_by_label(re.compile("Idle lifetime"))
