@@ -65,12 +65,17 @@ def content_version() -> int:
     return int(cache.get(VERSION_KEY) or 1)
 
 
+def bump_version(key: str) -> None:
+    """Increase a version counter kept in the cache (its implicit value is 1 until set)."""
+    try:
+        cache.incr(key)
+    except ValueError:  # not set yet (or evicted): start above the implicit 1
+        cache.set(key, 2, timeout=None)
+
+
 def bump_content_version() -> None:
     """Retire every cached page: called when content is loaded, published or edited."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): start above the implicit 1
-        cache.set(VERSION_KEY, 2, timeout=None)
+    bump_version(VERSION_KEY)
 
 
 def fragment_version() -> str:

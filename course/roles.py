@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db.models import Q
 
+from .caching import bump_version
 from .models import User
 
 # Instructors author content and read learners' results: every permission on these apps' models,
@@ -67,7 +68,4 @@ def shows_instructor_links(user: Any) -> bool:
 
 def bump_roles_version(**kwargs: Any) -> None:
     """Forget every cached `shows_instructor_links` answer (a membership or a group changed)."""
-    try:
-        cache.incr(ROLES_VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): start above the implicit 1
-        cache.set(ROLES_VERSION_KEY, 2, timeout=None)
+    bump_version(ROLES_VERSION_KEY)
