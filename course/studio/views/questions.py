@@ -76,6 +76,14 @@ def question_edit(request: AuthenticatedHttpRequest, module_slug: str, key: str)
             )
             messages.success(request, f"Draft of question {question.key} saved: {published}.")
             return redirect("studio:question-edit", module_slug=module.slug, key=key)
+        if check.ok and not question.is_unpublished and not draft_changes(question, check):
+            discard_question_draft(question)  # a draft, if any, said nothing new either
+            messages.info(
+                request,
+                f"Question {question.key} is unchanged for learners: version {question.version} "
+                "stays published.",
+            )
+            return redirect("studio:question-edit", module_slug=module.slug, key=key)
         if check.ok:
             saved = publish_question(question, text, check)
             messages.success(

@@ -66,6 +66,18 @@ def test_a_saved_draft_is_shown_to_the_instructor_and_never_to_learners(instruct
     assert [q["stem_html"] for q in attempt.snapshot["questions"]] == [published_stem]
 
 
+def test_publishing_what_learners_already_see_keeps_the_version(instructor_client):
+    module, _, (question,) = make_bank(questions=1)
+    text = drafted(question)
+    instructor_client.post(edit_url(question), {"text": text})  # publish: version 2
+    instructor_client.post(edit_url(question), {"text": text, "action": "draft"})
+    again = instructor_client.post(edit_url(question), {"text": text}, follow=True)
+    question.refresh_from_db()
+    assert question.version == 2
+    assert not question.has_draft  # the draft said nothing new: it is gone
+    assert "version 2 stays published" in again.content.decode()
+
+
 def test_a_draft_that_changes_nothing_says_so(instructor_client):
     module, _, (question,) = make_bank(questions=1)
     text = drafted(question)

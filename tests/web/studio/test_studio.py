@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+import yaml
 from django.test import Client
 from django.urls import reverse
 
@@ -292,7 +293,9 @@ def test_loadcourse_refuses_to_overwrite_browser_edits_unless_forced(
     text = lesson_markdown(lesson).replace("\n## ", "\nEdited in the browser.\n\n## ", 1)
     assert instructor_client.post(edit, {"text": text, "action": "save"}).status_code == 302
     url = reverse("studio:question-edit", args=[question.module.slug, question.key])
-    assert instructor_client.post(url, {"text": question_yaml(question)}).status_code == 302
+    data = yaml.safe_load(question_yaml(question))
+    data["explanation"] = f"{data.get('explanation', '')} Edited in the browser."
+    assert instructor_client.post(url, {"text": yaml.safe_dump(data)}).status_code == 302
 
     with pytest.raises(CommandError) as refused:
         call_command("loadcourse", str(CONTENT_DIR))
