@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +77,7 @@ def test_a_step_clicked_while_the_last_one_is_on_its_way_waits_for_it(
 ):
     """A queued second click would resend the old steps and lose the first: buttons wait."""
     page.goto(f"{live_server.url}/sandbox/{MODULE}/cold-then-warm/")
-    held: list = []
+    held: list[Route] = []
     page.route(re.compile(r"action=wait"), lambda route: held.append(route), times=1)
     page.get_by_role("button", name="Invoke once").click()
     expect(status(page)).to_contain_text("Ran 1 request: 1 cold start")
