@@ -6,7 +6,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from course.content import ModuleSource
+from course.content import ModuleSource, QuestionSource
 from course.content.variants import with_preset
 from course.loading import LoadSummary, module_loaded
 from course.models import Lesson, Module
@@ -53,23 +53,30 @@ def _load_questions(
                 "is_active": True,
             },
         )
-        # Attempts keep snapshots of what they asked, so choices can be replaced outright.
-        question.choices.all().delete()
-        Choice.objects.bulk_create(
-            Choice(
-                question=question,
-                key=choice.key,
-                text_html=choice.text_html,
-                is_correct=choice.correct,
-                explanation_html=choice.explanation_html,
-                misconception=choice.misconception,
-                locked=choice.locked,
-                order=position,
-            )
-            for position, choice in enumerate(item.choices)
-        )
+        replace_choices(question, item)
     summary.questions += len(source.questions)
     module.questions.exclude(key__in=[item.id for item in source.questions]).update(is_active=False)
+
+
+def replace_choices(question: Question, item: QuestionSource) -> None:
+    """Give a question the choices of its source, in order (loading and the studio's publish).
+
+    Attempts keep snapshots of what they asked, so choices can be replaced outright.
+    """
+    question.choices.all().delete()
+    Choice.objects.bulk_create(
+        Choice(
+            question=question,
+            key=choice.key,
+            text_html=choice.text_html,
+            is_correct=choice.correct,
+            explanation_html=choice.explanation_html,
+            misconception=choice.misconception,
+            locked=choice.locked,
+            order=position,
+        )
+        for position, choice in enumerate(item.choices)
+    )
 
 
 def _load_quizzes(module: Module, source: ModuleSource, summary: LoadSummary) -> None:

@@ -16,7 +16,8 @@ from course.content.questions import parse_question_file
 from course.content.writer import dump_yaml
 from course.lab.models import ScenarioPreset
 from course.models import Module
-from quizzes.models import Choice, Question
+from quizzes.loading import replace_choices
+from quizzes.models import Question
 
 from .files import read_source
 
@@ -241,18 +242,5 @@ def publish_question(question: Question, text: str, check: QuestionCheck) -> Que
     question.draft_yaml = ""
     question.draft_saved_at = None
     question.save()
-    question.choices.all().delete()
-    Choice.objects.bulk_create(
-        Choice(
-            question=question,
-            key=choice.key,
-            text_html=choice.text_html,
-            is_correct=choice.correct,
-            explanation_html=choice.explanation_html,
-            misconception=choice.misconception,
-            locked=choice.locked,
-            order=position,
-        )
-        for position, choice in enumerate(item.choices)
-    )
+    replace_choices(question, item)
     return question
