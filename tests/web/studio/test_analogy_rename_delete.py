@@ -12,7 +12,7 @@ from tests.factories import make_instructor, make_user
 from tests.helpers.studio import client_for
 from tests.quizzes_factories import make_bank
 
-from .test_analogies import FIELDS, LESSON
+from .test_analogies import FIELDS, lesson_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def declared(*, used: bool) -> tuple[Module, Client]:
     client = client_for(make_instructor())
     assert client.post(reverse("studio:analogy-new", args=[module.slug]), FIELDS).status_code == 302
     if used:
-        data = {"text": LESSON, "action": "publish"}
+        data = {"text": lesson_for(module), "action": "publish"}
         assert (
             client.post(reverse("studio:lesson-new", args=[module.slug]), data).status_code == 302
         )
@@ -58,7 +58,7 @@ def test_an_unused_analogy_changes_its_id():
     (row,) = StudioAnalogy.objects.all()
     assert row.key == "lap-timer"
     assert client.get(edit_url(module)).status_code == 404
-    lesson = LESSON.replace("analogy stopwatch", "analogy lap-timer")
+    lesson = lesson_for(module).replace("analogy stopwatch", "analogy lap-timer")
     preview = client.post(reverse("studio:lesson-preview", args=[module.slug]), {"text": lesson})
     assert "studio-problems" not in preview.content.decode()
 
