@@ -82,6 +82,7 @@ def test_draft_preview_publish_read_then_edit_a_question(
     page = instructor_page
     base = live_server.url
     module, (lesson,), (question,) = make_bank(questions=1)
+    new_lesson = LESSON.replace("order: 90\n", f"order: {lesson.order + 1}\n")  # a free order
     exam = make_exam(module, pass_mark=0, title="Module exam")
     learner = make_user()
     attempt = finished_attempt(exam, learner)
@@ -120,17 +121,17 @@ def test_draft_preview_publish_read_then_edit_a_question(
     page.get_by_role("link", name="New lesson").click()
     page.wait_for_load_state("load")  # htmx listens once the page is loaded
     editor = page.get_by_label("Lesson file (front matter and Markdown)")
-    editor.fill(LESSON)
+    editor.fill(new_lesson)
     preview = page.locator("#studio-preview")
     expect(preview.get_by_role("heading", name="Measure it")).to_be_visible()
     expect(preview.locator(".highlight")).to_contain_text("since_init")
     expect(preview.get_by_role("heading", name="The stopwatch")).to_be_visible()
     expect(preview.locator(".analogy--stopwatch").get_by_role("img", name=ALT)).to_be_visible()
     shoot(page, "studio-lesson-new")
-    editor.fill(LESSON.replace("minutes: 6\n", "minutes: nine\n"))
+    editor.fill(new_lesson.replace("minutes: 6\n", "minutes: nine\n"))
     expect(preview.locator(".studio-problems")).to_contain_text("line 5")
     shoot(page, "studio-lesson-problem")
-    editor.fill(LESSON)
+    editor.fill(new_lesson)
     expect(preview.locator(".studio-problems")).to_have_count(0)
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("saved as a draft")).to_be_visible()
